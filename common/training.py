@@ -1,0 +1,180 @@
+"""The one training loop every question uses, plus evaluation and the homework's
+early-stopping rule.
+
+The loop shuffles once per epoch and slices mini-batches straight out of the
+dataset's tensors. That is the same arithmetic as `DataLoader(MyDataset(x, y),
+batch_size, shuffle=True)` (each example once per epoch, a fresh order each epoch,
+the last batch possibly smaller), minus the per-example Python calls and collation;
+bench/bench_train_loop.py measures the difference.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from my_dataset import MyDataset
+
+
+class PlainSGD:
+    """Vanilla SGD, p ← p − lr·∇p: torch.optim.SGD with its defaults (no momentum,
+    dampening or weight decay), applied in one fused `_foreach_add_` call.
+
+    For the homework's tiny MLP at batch 10 the update itself takes a few µs, but
+    torch.optim.SGD's generic bookkeeping costs tens of µs per step; this class does
+    the same arithmetic without it (tests/test_training.py checks equality,
+    bench/bench_train_loop.py the speed).
+    """
+
+    def __init__(self, params, lr: float):
+        self.params = [p for p in params if p.requires_grad]
+        self.lr = lr
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        with_grad = [p for p in self.params if p.grad is not None]
+        torch._foreach_add_(with_grad, [p.grad for p in with_grad], alpha=-self.lr)
+
+
+class PlateauStopper:
+    """The homework's rule: stop when the validation loss has failed to decrease by
+    more than `min_delta` for `patience` epochs in a row.
+
+    After each epoch, if previous_loss − loss ≤ min_delta the counter goes up by one,
+    otherwise it resets to zero; `update` returns True when the counter reaches
+    `patience`. The first epoch has no previous loss, so with patience 3 the earliest
+    stop is after epoch 4.
+    """
+
+    def __init__(self, min_delta: float = 1e-4, patience: int = 3):
+        self.min_delta = min_delta
+        self.patience = patience
+        self.previous: float | None = None
+        self.counter = 0
+
+    def update(self, loss: float) -> bool:
+        if self.previous is not None:
+            self.counter = self.counter + 1 if self.previous - loss <= self.min_delta else 0
+        self.previous = loss
+        return self.counter >= self.patience
+
+
+@dataclass
+class EpochRecord:
+    """What one epoch produced; the validation fields stay None without a validation set."""
+
+    epoch: int
+    train_loss: float
+    val_loss: float | None = None
+    val_acc: float | None = None
+    train_acc: float | None = None
+
+
+@dataclass
+class FitResult:
+    history: list[EpochRecord] = field(default_factory=list)
+    stop_reason: str = ""
+    train_seconds: float = 0.0  # wall time of the training epochs alone, evaluation excluded
+
+    @property
+    def epochs_trained(self) -> int:
+        return len(self.history)
+
+    def history_dicts(self) -> list[dict]:
+        return [asdict(record) for record in self.history]
+
+
+def train_one_epoch(
+    model: nn.Module, data: MyDataset, loss_fn: nn.Module, optimizer: PlainSGD | torch.optim.Optimizer,
+    batch_size: int, generator: torch.Generator,
+) -> float:
+    """One pass over `data` in a fresh random order; returns the mean of the batch losses."""
+    model.train()
+    order = torch.randperm(len(data), generator=generator).to(data.x.device)
+    total = torch.zeros((), device=data.x.device)
+    batches = order.split(batch_size)
+    for index in batches:
+        optimizer.zero_grad()
+        loss = loss_fn(model(data.x[index]), data.y[index])
+        loss.backward()
+        optimizer.step()
+        total += loss.detach()
+    return total.item() / len(batches)
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, data: MyDataset, loss_fn: nn.Module | None = None, batch_size: int = 1024) -> tuple[float, float]:
+    """(mean loss per example, accuracy) on `data`, in large batches without gradients."""
+    model.eval()
+    loss_fn = loss_fn or nn.CrossEntropyLoss()
+    loss_sum, correct = 0.0, 0
+    for start in range(0, len(data), batch_size):
+        x, y = data.x[start:start + batch_size], data.y[start:start + batch_size]
+        logits = model(x)
+        loss_sum += loss_fn(logits, y).item() * len(y)
+        correct += (logits.argmax(dim=1) == y).sum().item()
+    return loss_sum / len(data), correct / len(data)
+
+
+@torch.no_grad()
+def predict_proba(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
+    """Softmax class probabilities for every row of `x`."""
+    model.eval()
+    return torch.cat([model(x[i:i + batch_size]).softmax(dim=1) for i in range(0, len(x), batch_size)])
+
+
+def fit(
+    model: nn.Module, train: MyDataset, *, epochs: int, batch_size: int, lr: float, seed: int,
+    val: MyDataset | None = None, stopper: PlateauStopper | None = None, track_train_acc: bool = False,
+    progress: bool = True, desc: str = "train",
+) -> FitResult:
+    """Train `model` in place with SGD(lr) and CrossEntropyLoss.
+
+    Each epoch records the training loss; with `val` also the validation loss and
+    accuracy, and with `track_train_acc` the training accuracy (a separate pass in
+    eval mode). With `stopper`, training ends early when stopper.update(val_loss)
+    says so. `seed` fixes the shuffling order; seed the weights before building the
+    model (see `seeded`).
+    """
+    if stopper is not None and val is None:
+        raise ValueError("early stopping needs a validation set")
+    device = next(model.parameters()).device
+    train = train.to(device)
+    val = val.to(device) if val is not None else None
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = PlainSGD(model.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    result = FitResult(stop_reason=f"the {epochs}-epoch cap was reached")
+    bar = tqdm(range(1, epochs + 1), desc=desc, unit="epoch", disable=not progress, leave=False)
+    for epoch in bar:
+        started = time.time()
+        record = EpochRecord(epoch, train_one_epoch(model, train, loss_fn, optimizer, batch_size, generator))
+        result.train_seconds += time.time() - started
+        if val is not None:
+            record.val_loss, record.val_acc = evaluate(model, val, loss_fn)
+        if track_train_acc:
+            record.train_acc = evaluate(model, train, loss_fn)[1]
+        result.history.append(record)
+        bar.set_postfix({k: f"{v:.4f}" for k, v in asdict(record).items() if k != "epoch" and v is not None})
+        if stopper is not None and stopper.update(record.val_loss):
+            result.stop_reason = (
+                f"the validation loss failed to decrease by more than {stopper.min_delta:g} "
+                f"for {stopper.patience} epochs in a row"
+            )
+            break
+    bar.close()
+    return result
+
+
+def seeded(factory, seed: int, device: torch.device | None = None) -> nn.Module:
+    """Build a model with torch's RNG seeded, so the same seed gives the same initial weights."""
+    torch.manual_seed(seed)
+    model = factory()
+    return model.to(device) if device is not None else model

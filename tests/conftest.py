@@ -1,0 +1,91 @@
+"""Small data sets written by the tests themselves: MNIST-format IDX files and a
+DogSet-format folder of PNGs. No network and no ../shared needed."""
+from __future__ import annotations
+
+import gzip
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+REPO = Path(__file__).resolve().parent.parent
+BREEDS = ["samoyed", "miniature_poodle", "golden_retriever", "great_dane", "dalmatian",
+          "collie", "siberian_husky", "yorkshire_terrier", "chihuahua", "saint_bernard"]
+
+
+def write_idx(path: Path, array: np.ndarray, magic: int | None = None) -> Path:
+    """An IDX file of uint8 `array`; gzip when the name ends in .gz."""
+    magic = magic if magic is not None else 0x800 + array.ndim
+    payload = struct.pack(">I", magic) + struct.pack(f">{array.ndim}I", *array.shape) + array.astype(np.uint8).tobytes()
+    path.write_bytes(gzip.compress(payload) if path.suffix == ".gz" else payload)
+    return path
+
+
+def synthetic_digits(per_class: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Learnable fake digits: each class lights up its own block of pixels, plus noise."""
+    rng = np.random.default_rng(seed)
+    labels = np.repeat(np.arange(10), per_class)
+    rng.shuffle(labels)
+    images = rng.integers(0, 60, size=(len(labels), 28, 28))
+    for i, label in enumerate(labels):
+        row, col = divmod(int(label), 5)
+        images[i, 4 + 10 * row: 12 + 10 * row, 2 + 5 * col: 6 + 5 * col] = 255
+    return images.astype(np.uint8), labels.astype(np.uint8)
+
+
+def make_mnist(folder: Path, train_per_class: int = 30, test_per_class: int = 12, gz: bool = True) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = ".gz" if gz else ""
+    for prefix, per_class, seed in (("train", train_per_class, 1), ("t10k", test_per_class, 2)):
+        images, labels = synthetic_digits(per_class, seed)
+        write_idx(folder / f"{prefix}-images-idx3-ubyte{suffix}", images)
+        write_idx(folder / f"{prefix}-labels-idx1-ubyte{suffix}", labels)
+    return folder
+
+
+def make_dogset(folder: Path, per_partition: dict[str, int] | None = None, seed: int = 0) -> Path:
+    """A DogSet-format folder: dogs.csv plus 64×64 RGB PNGs whose colour depends on the breed."""
+    per_partition = per_partition or {"train": 6, "valid": 3, "test": 3}
+    rng = np.random.default_rng(seed)
+    (folder / "images").mkdir(parents=True, exist_ok=True)
+    rows, number = [], 1
+    for label, breed in enumerate(BREEDS):
+        for partition, count in per_partition.items():
+            for _ in range(count):
+                name = f"{number:06d}.png"
+                number += 1
+                base = np.array([25 * label, 255 - 25 * label, (80 * label) % 256])
+                pixels = np.clip(base + rng.normal(0, 30, size=(64, 64, 3)), 0, 255).astype(np.uint8)
+                Image.fromarray(pixels, "RGB").save(folder / "images" / name)
+                rows.append({"filename": name, "semantic_label": breed, "partition": partition, "numeric_label": label})
+    pd.DataFrame(rows).to_csv(folder / "dogs.csv", index=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def mnist_dir(tmp_path_factory) -> Path:
+    return make_mnist(tmp_path_factory.mktemp("mnist"))
+
+
+@pytest.fixture(scope="session")
+def dogset_dir(tmp_path_factory) -> Path:
+    return make_dogset(tmp_path_factory.mktemp("dogset") / "DogSet")
+
+
+@pytest.fixture
+def fresh_dogset(tmp_path) -> Path:
+    """A DogSet folder a test may damage."""
+    return make_dogset(tmp_path / "DogSet", {"train": 2, "valid": 1, "test": 1})
+
+
+def run_script(*args: str, env: dict | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """Run a repository script with this interpreter; returns the finished process."""
+    import os
+
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600)

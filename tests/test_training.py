@@ -1,0 +1,85 @@
+"""The shared training loop: same math as torch.optim.SGD, learning, determinism, early stopping."""
+import numpy as np
+import pytest
+import torch
+
+from common.models import mnist_mlp
+from common.training import PlainSGD, PlateauStopper, evaluate, fit, seeded
+from conftest import synthetic_digits
+from my_dataset import MyDataset
+
+
+def digits(n_per_class=20, seed=0) -> MyDataset:
+    images, labels = synthetic_digits(n_per_class, seed)
+    return MyDataset(images.reshape(len(images), -1) / 255.0, labels)
+
+
+def test_my_dataset():
+    data = MyDataset(np.zeros((4, 3)), np.array([0, 1, 2, 3]))
+    assert len(data) == 4
+    x, y = data[2]
+    assert x.dtype == torch.float32 and y.dtype == torch.int64 and y.item() == 2
+    with pytest.raises(ValueError, match="4 examples but 3 labels"):
+        MyDataset(np.zeros((4, 3)), np.zeros(3))
+
+
+def test_plain_sgd_equals_torch_sgd():
+    data = digits(5)
+    a, b = seeded(mnist_mlp, 1), seeded(mnist_mlp, 1)
+    opt_a, opt_b = PlainSGD(a.parameters(), lr=0.05), torch.optim.SGD(b.parameters(), lr=0.05)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    for start in range(0, 50, 10):
+        for model, opt in ((a, opt_a), (b, opt_b)):
+            opt.zero_grad()
+            loss_fn(model(data.x[start:start + 10]), data.y[start:start + 10]).backward()
+            opt.step()
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        assert torch.equal(pa, pb)
+
+
+def test_few_epochs_lower_the_loss_and_seed_repeats_exactly():
+    data = digits()
+    runs = [fit(seeded(mnist_mlp, 7), data, epochs=5, batch_size=10, lr=0.05, seed=7, progress=False) for _ in range(2)]
+    losses = [[r.train_loss for r in run.history] for run in runs]
+    assert losses[0] == losses[1]
+    assert losses[0][-1] < losses[0][0] * 0.7
+    other = fit(seeded(mnist_mlp, 8), data, epochs=5, batch_size=10, lr=0.05, seed=8, progress=False)
+    assert [r.train_loss for r in other.history] != losses[0]
+
+
+def test_evaluate_counts_accuracy():
+    model = torch.nn.Linear(2, 2)
+    with torch.no_grad():
+        model.weight.copy_(torch.eye(2))
+        model.bias.zero_()
+    data = MyDataset(np.array([[1.0, 0], [0, 1], [1, 0], [0, 1]]), np.array([0, 1, 1, 1]))
+    loss, acc = evaluate(model, data, batch_size=3)
+    assert acc == 0.75
+    assert loss == pytest.approx(torch.nn.functional.cross_entropy(model(data.x), data.y).item())
+
+
+def stop_epoch(losses, **kwargs):
+    """The 1-based epoch after which the stopper says stop, or None."""
+    stopper = PlateauStopper(**kwargs)
+    return next((epoch for epoch, loss in enumerate(losses, 1) if stopper.update(loss)), None)
+
+
+def test_stopper_on_crafted_sequences():
+    assert stop_epoch([1.0, 1.0, 1.0, 1.0, 1.0]) == 4  # cannot stop before epoch 4
+    assert stop_epoch([1.0, 0.9, 0.95, 0.96, 0.9, 0.9, 0.91, 0.92]) == 8  # rises count; a decrease resets
+    assert stop_epoch([1.0 - 0.01 * i for i in range(100)]) is None  # steady decrease runs to the cap
+    assert stop_epoch([1.0, 0.9, 0.9, 0.8, 0.8, 0.8, 0.8]) == 7  # a real decrease resets the counter
+    assert stop_epoch([1.0, 0.99995, 0.9999, 0.99985]) == 4  # decreases of 5e-5 count as no decrease
+    assert stop_epoch([1.0, 0.9998, 0.9996, 0.9994]) is None  # decreases of 2e-4 are real ones
+    assert stop_epoch([1.0, 1.0, 1.0], patience=2) == 3
+
+
+def test_fit_stops_early_and_says_why():
+    data = digits(5)
+    result = fit(seeded(mnist_mlp, 0), data, epochs=50, batch_size=10, lr=0.0, seed=0, val=data,
+                 stopper=PlateauStopper(), track_train_acc=True, progress=False)
+    assert result.epochs_trained == 4  # lr 0: the validation loss never moves
+    assert "3 epochs in a row" in result.stop_reason
+    assert all(r.val_loss is not None and r.train_acc is not None for r in result.history)
+    with pytest.raises(ValueError, match="validation set"):
+        fit(seeded(mnist_mlp, 0), data, epochs=1, batch_size=10, lr=0.1, seed=0, stopper=PlateauStopper())
