@@ -189,7 +189,7 @@ def load_mnist_data(
 
     def subset(images: np.ndarray, labels: np.ndarray, per_class: int, seed: int, from_end: bool = False):
         index = balanced_indices(labels, per_class, classes, seed, from_end=from_end)
-        return images[index].reshape(len(index), -1).astype(np.float32) / 255.0, labels[index].astype(np.int64)
+        return images[index].reshape(len(index), 28 * 28).astype(np.float32) / 255.0, labels[index].astype(np.int64)
 
     train_x, train_y = subset(mnist.train_images, mnist.train_labels, train_per_class, seed)
     if mnist.is_fallback:

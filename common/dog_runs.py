@@ -95,18 +95,21 @@ def analyse_history(history: list[dict]) -> dict:
     where the train/validation gap opens, where validation accuracy stops improving.
 
     The gap "opens" at the first epoch where the validation loss exceeds the training
-    loss by more than 10% of the validation loss.
+    loss by more than 10% of the validation loss; validation accuracy "stops improving"
+    at the first epoch from which it is within 1 point of its best.
     """
     val = [h["val_loss"] for h in history]
     best = min(range(len(val)), key=val.__getitem__)
     gaps = [h["val_loss"] - h["train_loss"] for h in history]
     opens = next((h["epoch"] for h, g in zip(history, gaps) if g > 0.1 * h["val_loss"]), None)
     best_acc = max(range(len(history)), key=lambda i: history[i]["val_acc"])
+    plateau = next(h["epoch"] for h in history if h["val_acc"] >= history[best_acc]["val_acc"] - 0.01)
     return {
         "best_val_loss_epoch": history[best]["epoch"], "best_val_loss": val[best],
         "final_val_loss": val[-1], "final_train_loss": history[-1]["train_loss"],
         "gap_first_epoch": gaps[0], "gap_at_best": gaps[best], "gap_final": gaps[-1], "gap_opens_epoch": opens,
         "best_val_acc_epoch": history[best_acc]["epoch"], "best_val_acc": history[best_acc]["val_acc"],
+        "val_acc_plateau_epoch": plateau, "train_acc_at_plateau": history[plateau - 1]["train_acc"],
         "final_val_acc": history[-1]["val_acc"], "final_train_acc": history[-1]["train_acc"],
         "epochs": len(history),
     }
@@ -127,14 +130,16 @@ def describe_history(a: dict, stop_reason: str) -> str:
                      f"(more than 10% of the validation loss) and reaches {a['gap_final']:.3f} at the end.")
     else:
         parts.append(f"Training and validation loss stay close throughout (final gap {a['gap_final']:.3f}).")
-    parts.append(f"Validation accuracy peaked at {a['best_val_acc']:.1%} in epoch {a['best_val_acc_epoch']} and ended "
-                 f"at {a['final_val_acc']:.1%}, against {a['final_train_acc']:.1%} on the training set.")
-    overfit = a["best_val_loss_epoch"] < a["epochs"] and a["final_val_loss"] > a["best_val_loss"]
-    if overfit and a["final_train_acc"] - a["final_val_acc"] > 0.1:
+    parts.append(f"Validation accuracy reached its best, {a['best_val_acc']:.1%}, in epoch {a['best_val_acc_epoch']}, but "
+                 f"was already within 1 point of it from epoch {a['val_acc_plateau_epoch']} on; from there training "
+                 f"accuracy kept rising, from {a['train_acc_at_plateau']:.1%} to {a['final_train_acc']:.1%}.")
+    if a["final_val_loss"] > a["best_val_loss"] * 1.01:
         parts.append("Together this is overfitting: past the validation minimum the network fits the training "
                      "images better and better while generalising worse.")
-    elif overfit:
-        parts.append("The validation loss rose slightly past its minimum: the start of overfitting.")
+    elif a["best_val_loss_epoch"] < a["epochs"]:
+        parts.append("The validation loss had flattened out (its last value is within 1% of its minimum) while the "
+                     "training loss kept falling: the network has stopped learning what generalises and is starting to "
+                     "overfit, which is where the stopping rule ended training.")
     else:
         parts.append("The network was still improving on held-out data: it is not overfitting yet.")
     return " ".join(parts)

@@ -38,7 +38,7 @@ def synthetic_digits(per_class: int, seed: int) -> tuple[np.ndarray, np.ndarray]
     return images.astype(np.uint8), labels.astype(np.uint8)
 
 
-def make_mnist(folder: Path, train_per_class: int = 30, test_per_class: int = 12, gz: bool = True) -> Path:
+def make_mnist(folder: Path, train_per_class: int = 30, test_per_class: int = 100, gz: bool = True) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     suffix = ".gz" if gz else ""
     for prefix, per_class, seed in (("train", train_per_class, 1), ("t10k", test_per_class, 2)):

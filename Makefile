@@ -1,0 +1,28 @@
+# Two commands: `make reproduce` (every answer, figure and ANSWERS.md) and `make test`.
+# Both create .venv on first use and reinstall when requirements.txt changes.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: reproduce quick test bench clean-cache
+
+reproduce: $(VENV)/.installed
+	$(PY) run_all.py
+
+quick: $(VENV)/.installed
+	$(PY) run_all.py --quick
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed
+	$(PY) bench/bench_train_loop.py
+	$(PY) bench/bench_dogset.py
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+clean-cache:
+	rm -rf .cache checkpoints

@@ -1,0 +1,116 @@
+"""Q16: every Boolean function can be computed by a network of perceptrons.
+
+Construction (the disjunctive normal form as a network): one hidden threshold unit per
+input row on which the function is true, firing only on exactly that row (an AND of
+literals: weight +1 for an input that must be 1, −1 for one that must be 0, bias
+0.5 − number of ones), and one output unit that ORs the hidden units (weights 1, bias
+−0.5). A function that is never true gets no hidden units and outputs 0.
+
+The script builds that network for every Boolean function of 3 inputs (256) and of 4
+inputs (65,536), plus parity and majority for larger n, and checks every output against
+the truth table. Writes results/q16.json.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from common.cli import base_parser, positive_int, run_main
+from common.outputs import write_json
+
+
+def all_inputs(n: int) -> np.ndarray:
+    """All 2^n binary input rows, [2^n, n], in counting order."""
+    return np.array(list(itertools.product((0, 1), repeat=n)), dtype=np.int64)
+
+
+def step(z: np.ndarray) -> np.ndarray:
+    """The perceptron's threshold activation: 1 where z > 0, else 0."""
+    return (z > 0).astype(np.int64)
+
+
+@dataclass
+class PerceptronNetwork:
+    """Threshold units: hidden = step(x·W1ᵀ + b1), output = step(hidden·w2 + b2)."""
+
+    w1: np.ndarray  # [hidden, n]
+    b1: np.ndarray  # [hidden]
+    w2: np.ndarray  # [hidden]
+    b2: float
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return step(step(x @ self.w1.T + self.b1) @ self.w2 + self.b2)
+
+    @property
+    def hidden_units(self) -> int:
+        return len(self.b1)
+
+
+def build_network(truth_table: np.ndarray) -> PerceptronNetwork:
+    """The two-layer perceptron network that computes the function with this truth table
+    (one output per row of all_inputs(n))."""
+    n = int(np.log2(len(truth_table)))
+    if 2 ** n != len(truth_table):
+        raise ValueError(f"a truth table needs 2^n rows, got {len(truth_table)}")
+    true_rows = all_inputs(n)[np.asarray(truth_table, dtype=bool)]
+    return PerceptronNetwork(
+        w1=2.0 * true_rows - 1.0,  # +1 for inputs that must be 1, −1 for inputs that must be 0
+        b1=0.5 - true_rows.sum(axis=1),  # fires only when every required 1 is on and every 0 is off
+        w2=np.ones(len(true_rows)),
+        b2=-0.5,  # OR: fires when at least one hidden unit fires
+    )
+
+
+def verify_all_functions(n: int) -> tuple[int, int]:
+    """Build and check the network for every one of the 2^(2^n) functions of n inputs;
+    returns (functions checked, functions computed exactly)."""
+    x = all_inputs(n)
+    checked = exact = 0
+    for table in itertools.product((0, 1), repeat=2 ** n):
+        table = np.array(table)
+        exact += bool(np.array_equal(build_network(table)(x), table))
+        checked += 1
+    return checked, exact
+
+
+NAMED_FUNCTIONS = {
+    "parity": lambda x: x.sum(axis=1) % 2,
+    "majority": lambda x: (2 * x.sum(axis=1) > x.shape[1]).astype(np.int64),
+}
+
+
+def main() -> None:
+    parser = base_parser(__doc__)
+    parser.add_argument("--max-n", type=positive_int, default=10, help="largest n for parity and majority")
+    args = parser.parse_args()
+    exhaustive = {n: verify_all_functions(n) for n in (1, 2, 3, 4)}
+    named = []
+    for name, function in NAMED_FUNCTIONS.items():
+        for n in range(2, args.max_n + 1):
+            x = all_inputs(n)
+            net = build_network(function(x))
+            correct = bool(np.array_equal(net(x), function(x)))
+            named.append({"function": name, "n": n, "hidden_units": net.hidden_units, "correct": correct})
+    all_correct = all(e == c for c, e in exhaustive.values()) and all(row["correct"] for row in named)
+    write_json(args.out / "results" / "q16.json", {
+        "question": "Q16", "all_correct": all_correct,
+        "exhaustive": {str(n): {"functions": c, "exact": e} for n, (c, e) in exhaustive.items()},
+        "named_functions": named, "worst_case_hidden_units": "2^n (the constant-true function)",
+    })
+    print("Q16: Yes. Every Boolean function of n inputs is computed exactly by a two-layer network of perceptrons:")
+    print("  one hidden unit per true row of the truth table (an AND of literals) and one output unit that ORs them.")
+    for n, (checked, exact) in exhaustive.items():
+        print(f"  all {checked:,} functions of {n} input{'s' * (n > 1)}: {exact:,} networks exact")
+    for row in named:
+        if row["n"] in (4, 8, args.max_n):
+            print(f"  {row['function']:<8} n={row['n']:2d}: {row['hidden_units']:4d} hidden units + 1 output, "
+                  f"{'exact' if row['correct'] else 'WRONG'}")
+    print("  Worst case 2^n hidden units (a function true on every row); parity needs 2^(n−1) with this construction.")
+    if not all_correct:
+        raise SystemExit("some networks disagree with their truth tables")
+
+
+if __name__ == "__main__":
+    run_main(main)

@@ -1,0 +1,102 @@
+"""Q2, Q16, Q17 and Q18's claims, checked in-process."""
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from common.models import mnist_mlp
+from common.training import fit, seeded
+from conftest import synthetic_digits
+from my_dataset import MyDataset
+from q02_autograd import finite_difference_gradients
+from q16_perceptron import NAMED_FUNCTIONS, all_inputs, build_network, verify_all_functions
+from q17_linear import collapse, deep_linear, small_relu, train_on_xor
+from q18_adversarial import fgsm, pgd
+
+
+def test_autograd_matches_finite_differences():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).double()
+    x, y = torch.randn(5, 3, dtype=torch.float64), torch.tensor([0, 1, 1, 0, 1])
+    nn.functional.cross_entropy(model(x), y).backward()
+    numeric = finite_difference_gradients(model, lambda: nn.functional.cross_entropy(model(x), y))
+    for parameter, gradient in zip(model.parameters(), numeric):
+        assert torch.allclose(parameter.grad, gradient, atol=1e-8)
+
+
+@pytest.mark.parametrize("n, count", [(2, 16), (3, 256), (4, 65_536)])
+def test_every_boolean_function_is_computed(n, count):
+    assert verify_all_functions(n) == (count, count)
+
+
+def test_parity_and_majority_and_unit_counts():
+    for n in (5, 7):
+        x = all_inputs(n)
+        for function in NAMED_FUNCTIONS.values():
+            assert np.array_equal(build_network(function(x))(x), function(x))
+        assert build_network(NAMED_FUNCTIONS["parity"](x)).hidden_units == 2 ** (n - 1)
+    assert build_network(np.ones(8, int)).hidden_units == 8  # worst case 2^n
+    assert build_network(np.zeros(8, int))(all_inputs(3)).sum() == 0
+
+
+def test_a_broken_network_is_detected():
+    x = all_inputs(2)
+    network = build_network(np.array([0, 1, 1, 0]))
+    network.b2 = 0.5  # no longer an OR
+    assert not np.array_equal(network(x), [0, 1, 1, 0])
+
+
+def test_deep_linear_network_is_one_affine_map():
+    torch.manual_seed(0)
+    model = deep_linear([3, 7, 5, 2]).double()
+    weight, bias = collapse(model)
+    x = torch.randn(50, 3, dtype=torch.float64)
+    with torch.no_grad():
+        assert torch.allclose(model(x), x @ weight.T + bias, atol=1e-12)
+
+
+def test_linear_network_cannot_learn_xor_but_relu_can():
+    for seed in range(3):
+        torch.manual_seed(seed)
+        assert train_on_xor(deep_linear([2, 16, 16, 1]), steps=500) <= 3
+    torch.manual_seed(0)
+    assert train_on_xor(small_relu(), steps=1000) == 4
+
+
+@pytest.fixture(scope="module")
+def trained_digits():
+    images, labels = synthetic_digits(20, 0)
+    data = MyDataset(images.reshape(len(images), -1) / 255.0, labels)
+    model = seeded(mnist_mlp, 0)
+    fit(model, data, epochs=10, batch_size=10, lr=0.05, seed=0, progress=False)
+    return model.eval(), data.x, data.y
+
+
+@pytest.mark.parametrize("attack", ["fgsm", "pgd"])
+def test_attacks_respect_eps_and_pixel_range(trained_digits, attack):
+    model, x, y = trained_digits
+    for eps in (0.05, 0.3):
+        adversarial = fgsm(model, x, y, eps) if attack == "fgsm" else pgd(model, x, y, eps, steps=5)
+        assert (adversarial - x).abs().max() <= eps + 1e-6
+        assert adversarial.min() >= 0.0 and adversarial.max() <= 1.0
+    same = fgsm(model, x, y, 0.0) if attack == "fgsm" else pgd(model, x, y, 0.0, steps=5)
+    assert torch.equal(same, x)
+
+
+def test_attacks_lower_accuracy(trained_digits):
+    model, x, y = trained_digits
+    with torch.no_grad():
+        clean = (model(x).argmax(1) == y).float().mean()
+        attacked = (model(pgd(model, x, y, 0.3, steps=10)).argmax(1) == y).float().mean()
+        fgsm_acc = (model(fgsm(model, x, y, 0.3)).argmax(1) == y).float().mean()
+    assert clean > 0.9
+    assert attacked < clean and fgsm_acc < clean
+
+
+def test_targeted_pgd_reaches_the_target(trained_digits):
+    model, x, y = trained_digits
+    target = (y + 1) % 10
+    with torch.no_grad():
+        before = (model(x).argmax(1) == target).float().mean()
+        after = (model(pgd(model, x, target, 0.3, steps=10, targeted=True)).argmax(1) == target).float().mean()
+    assert after > before + 0.3
