@@ -55,8 +55,9 @@ def plot_samples(data: DogsDataset, subtitle: str):
             if col < len(images):
                 ax.imshow(images[col])
         axes[label][0].set_title(data.get_semantic_label(label), fontsize=8, loc="left")
-    fig.suptitle(f"DogSet: the first {SAMPLES_PER_BREED} training images of each breed\n{subtitle}", fontsize=8)
-    fig.tight_layout()
+    fig.suptitle(f"DogSet: the first {SAMPLES_PER_BREED} training images of each breed", fontsize=10)
+    fig.text(0.5, 0.005, subtitle, ha="center", fontsize=6)
+    fig.tight_layout(rect=(0, 0.015, 1, 0.98))
     return fig
 
 
@@ -92,6 +93,7 @@ def hardest_images(data: DogsDataset, model: torch.nn.Module, breed: str | None)
     order = rows[np.argsort(p_true)[:HARD_IMAGES]]
     confusions = np.bincount(predicted[rows], minlength=10)
     confusions[label] = 0
+    train_counts = np.bincount(data.trainY, minlength=10)
     raw = data.raw_images("valid")
     breed_brightness = float(raw[rows].mean())
     files = data.filenames("valid")
@@ -105,7 +107,10 @@ def hardest_images(data: DogsDataset, model: torch.nn.Module, breed: str | None)
             "breed_mean_brightness": breed_brightness,
             "breed_mean_contrast": float(raw[rows].reshape(len(rows), -1).std(axis=1).mean()),
             "most_confused_with": data.get_semantic_label(int(confusions.argmax())),
-            "most_confused_count": int(confusions.max()), "images": images}
+            "most_confused_count": int(confusions.max()), "breed_train_images": int(train_counts[label]),
+            "median_train_images_other_breeds": float(np.median(np.delete(train_counts, label))),
+            "validation_predicted_as_breed": int((predicted == label).sum()), "validation_images": int(len(y)),
+            "images": images}
 
 
 def explain(q9: dict) -> str:
@@ -122,9 +127,14 @@ def explain(q9: dict) -> str:
                     f"{'brighter' if light > 0 else 'darker'} than the breed's average by {abs(light):.0f} grey levels "
                     f"and has {'more' if contrast > 0 else 'less'} contrast (std {image['contrast']:.0f} vs "
                     f"{q9['breed_mean_contrast']:.0f}).")
-    text.append("These images are hard because at 64×64 pixels the classifier has little besides colour, "
-                "brightness and coarse shape to go on: where lighting, background or pose move an image away from its "
-                "breed's typical colours, it resembles another breed more than its own.")
+    if q9["breed_train_images"] < 0.5 * q9["median_train_images_other_breeds"]:
+        text.append(f"The main cause is in the data: {breed} has only {q9['breed_train_images']} training images "
+                    f"against a median of {q9['median_train_images_other_breeds']:.0f} for the other breeds, so the "
+                    f"network seldom predicts it at all ({q9['validation_predicted_as_breed']} of the "
+                    f"{q9['validation_images']:,} validation images are predicted {breed}).")
+    text.append("Beyond that, at 64×64 pixels the network has little besides colour, brightness and coarse shape to "
+                "go on, so an image whose colours, lighting or framing match another breed's typical pictures better "
+                "than its own breed's is given to that breed with confidence.")
     return " ".join(text)
 
 
@@ -136,8 +146,9 @@ def plot_hard(data: DogsDataset, q9: dict, subtitle: str):
         ax.set_title(f"{image['filename']}\ntrue: {q9['breed']}\npredicted: {image['predicted']} "
                      f"({image['p_predicted']:.2f})\np(true) = {image['p_true']:.3f}", fontsize=8)
         ax.axis("off")
-    fig.suptitle(f"Q9: the {q9['breed']} validation images the CNN finds hardest\n{subtitle}", fontsize=8)
-    fig.tight_layout()
+    fig.suptitle(f"Q9: the {q9['breed']} validation images the CNN finds hardest", fontsize=10)
+    fig.text(0.5, 0.01, subtitle, ha="center", fontsize=7)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
     return fig
 
 

@@ -47,6 +47,13 @@ STEPS = [
 ]
 
 
+def for_scripts(path: Path) -> str:
+    """A data path as the scripts (run from the repository root) should see it: relative to
+    the repository when it sits beside it (so results name '../shared/...'), else absolute."""
+    resolved = path.resolve()
+    return os.path.relpath(resolved, REPO_ROOT) if resolved.is_relative_to(REPO_ROOT.parent) else str(resolved)
+
+
 def main() -> int:
     from data.dogs import resolve_dogset_dir
     from load_data import find_mnist_files, resolve_mnist_dir
@@ -63,9 +70,9 @@ def main() -> int:
     out = args.out or (QUICK_OUT if args.quick else REPO_ROOT)
     env = dict(os.environ)
     if args.mnist_dir:
-        env["MNIST_DIR"] = str(args.mnist_dir.resolve())
+        env["MNIST_DIR"] = for_scripts(args.mnist_dir)
     if args.dogset:
-        env["DOGSET_DIR"] = str(args.dogset.resolve())
+        env["DOGSET_DIR"] = for_scripts(args.dogset)
     dogset = resolve_dogset_dir(env.get("DOGSET_DIR"))
     has_dogset = (dogset / "dogs.csv").is_file()
     real_mnist = find_mnist_files(resolve_mnist_dir(env.get("MNIST_DIR"))) is not None
