@@ -15,25 +15,27 @@ from common.outputs import pick_device, run_metadata, save_figure, settings_of, 
 from common.plots import plt
 
 
-def describe_trend(sizes: list[int], accuracies: list[float]) -> str:
-    """Q7's answer, worded from the measured accuracies."""
+def describe_trend(sizes: list[int], accuracies: list[float], test_examples: int) -> str:
+    """Q7's answer, worded from the measured accuracies and their sampling noise."""
     steps = [(a1 - a0) * 100 for a0, a1 in zip(accuracies, accuracies[1:])]
     first, last = accuracies[0] * 100, accuracies[-1] * 100
-    gains = ", ".join(f"{g:+.1f}" for g in steps)
+    mean = sum(accuracies) / len(accuracies)
+    error = 100 * (mean * (1 - mean) / test_examples) ** 0.5  # one standard error of an accuracy
     if all(g > 0 for g in steps):
         shape = "rises with every larger training set"
     elif last > first:
         shape = "rises overall, though not at every step"
     else:
         shape = "does not rise with more training data"
-    text = (f"Test accuracy {shape}: from {first:.1f}% with {sizes[0]:,} examples to {last:.1f}% with "
-            f"{sizes[-1]:,} (changes between consecutive sizes, in points: {gains}).")
-    if len(steps) >= 2 and all(g > 0 for g in steps):
-        if steps[-1] < steps[0]:
-            text += (" Each extra block of data buys less than the one before: diminishing returns, "
-                     "the usual learning-curve shape, so more data keeps helping but ever more slowly.")
-        else:
-            text += " The gains are not shrinking yet at these sizes, so more data should still help markedly."
+    text = (f"Test accuracy {shape}: from {first:.1f}% with {sizes[0]:,} examples to {last:.1f}% with {sizes[-1]:,} "
+            f"(steps between consecutive sizes: {', '.join(f'{g:+.1f}' for g in steps)} points).")
+    text += (f" On {test_examples:,} test images each accuracy is uncertain by about ±{error:.1f} points (one "
+             f"standard error), so ")
+    if last - first > 3 * error:
+        text += (f"the individual steps are noisy, but the overall gain of {last - first:.1f} points is far outside the "
+                 f"noise: more training data clearly helps, and the curve has not levelled off by {sizes[-1]:,} examples.")
+    else:
+        text += "the measured differences are within the noise: these sizes are too close together to show a trend."
     return text
 
 
@@ -48,7 +50,7 @@ def main() -> None:
     test_size = 10 * args.test_per_class
     for r in runs:
         print(f"n = {r.size:5d}: test accuracy {r.test_acc:.1%} ({'checkpoint from q04' if r.reused else 'trained now'})")
-    answer = describe_trend(sizes, accuracies)
+    answer = describe_trend(sizes, accuracies, test_size)
 
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     ax.plot(sizes, [a * 100 for a in accuracies], "o-")

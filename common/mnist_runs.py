@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
 from torch import nn
 
 from common.cli import UserError, positive_float, positive_int
@@ -33,6 +34,9 @@ def add_mnist_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lr", type=positive_float, default=0.01)
     parser.add_argument("--test-per-class", type=positive_int, default=TEST_PER_CLASS,
                         help="test examples per digit")
+    parser.add_argument("--threads", type=positive_int, default=1,
+                        help="CPU threads for torch while training; one thread is both faster and far steadier for "
+                             "batch-10 steps on these small layers (bench/bench_train_loop.py)")
 
 
 def check_sizes(sizes: list[int]) -> list[int]:
@@ -67,7 +71,9 @@ def train_size(args: argparse.Namespace, size: int, *, reuse: bool) -> TrainedMn
 
     With `reuse`, a checkpoint saved under args.out by an earlier run with identical
     settings and data is loaded instead of training again; every fresh model is saved.
+    Sets torch's thread count to args.threads.
     """
+    torch.set_num_threads(args.threads)
     split = load_mnist_data(size // 10, args.test_per_class, mnist_folder=args.mnist_dir,
                             seed=args.seed, quiet=args.quiet)
     config = {"size": size, "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
@@ -103,6 +109,7 @@ def full_training_set(args: argparse.Namespace) -> tuple[MyDataset, str]:
 
 def train_full(args: argparse.Namespace) -> dict:
     """Q5's check: train on all 60,000 examples with the same settings; time and test it."""
+    torch.set_num_threads(args.threads)
     train, source = full_training_set(args)
     test, _ = test_set(args)
     model = seeded(mnist_mlp, args.seed, pick_device())

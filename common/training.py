@@ -102,7 +102,7 @@ def train_one_epoch(
     batches = order.split(batch_size)
     for index in batches:
         optimizer.zero_grad()
-        loss = loss_fn(model(data.x[index]), data.y[index])
+        loss = loss_fn(model(data.x.index_select(0, index)), data.y.index_select(0, index))
         loss.backward()
         optimizer.step()
         total += loss.detach()
