@@ -212,7 +212,8 @@ def download(folder: Path) -> None:
         for train in (True, False):
             MNIST(root=str(folder), train=train, download=True)
     except Exception as error:  # torchvision raises several kinds of network errors
-        raise DataError(f"could not download MNIST into {folder} (no network?): {error}") from None
+        reason = (str(error).strip().splitlines() or [error.__class__.__name__])[-1]
+        raise DataError(f"could not download MNIST into {folder}: {reason} (is there a network?)") from None
     print(f"MNIST is in {folder / 'MNIST' / 'raw'}")
 
 

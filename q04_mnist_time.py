@@ -44,6 +44,9 @@ def plot_times(runs: list[dict], a: float, b: float, full: dict | None, title: s
         ax.plot(grid / 1000, (a + b * grid) / 60, "-", label="fit extrapolated")
         ax.plot(np.array(sizes) / 1000, np.array(seconds) / 60, "o", label="measured (fit points)")
         ax.plot([FULL_SIZE / 1000], [full["train_seconds"] / 60], "s", color="C3", label="measured, all 60,000")
+        for value, name, offset in ((full["predicted_seconds"], "predicted", -14), (full["train_seconds"], "measured", 8)):
+            ax.annotate(f"{name}: {value / 60:.1f} min", (FULL_SIZE / 1000, value / 60), textcoords="offset points",
+                        xytext=(-8, offset), ha="right", fontsize=9)
         ax.set(xlabel="training examples (thousands)", ylabel="training time (min)", title="Q5: extrapolation check")
         ax.legend()
     fig.suptitle(title, fontsize=9, y=0.0, va="top")

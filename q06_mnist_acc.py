@@ -53,9 +53,12 @@ def main() -> None:
     answer = describe_trend(sizes, accuracies, test_size)
 
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
-    ax.plot(sizes, [a * 100 for a in accuracies], "o-")
+    errors = [100 * (a * (1 - a) / test_size) ** 0.5 for a in accuracies]
+    ax.errorbar(sizes, [a * 100 for a in accuracies], yerr=errors, fmt="o-", capsize=4,
+                label="test accuracy ± one standard error")
+    ax.legend(loc="lower right")
     for n, acc in zip(sizes, accuracies):
-        ax.annotate(f"{acc:.1%}", (n, acc * 100), textcoords="offset points", xytext=(0, 7), ha="center")
+        ax.annotate(f"{acc:.1%}", (n, acc * 100), textcoords="offset points", xytext=(7, -3), ha="left")
     ax.set(xlabel="training examples", ylabel=f"test accuracy on {test_size:,} balanced test images (%)",
            title="MNIST MLP: test accuracy against training-set size")
     ax.margins(y=0.15)

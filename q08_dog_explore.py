@@ -62,16 +62,16 @@ def plot_samples(data: DogsDataset, subtitle: str):
 
 
 def plot_counts(q8: dict, subtitle: str):
-    fig, ax = plt.subplots(figsize=(8, 4.2))
+    fig, ax = plt.subplots(figsize=(8, 4.5))
     names = [b["breed"] for b in q8["breeds"]]
-    bottom = np.zeros(len(names))
+    left = np.zeros(len(names))
     for partition in PARTITIONS:
         values = np.array([b[partition] for b in q8["breeds"]])
-        ax.bar(names, values, bottom=bottom, label=partition)
-        bottom += values
-    ax.set(ylabel="images", title="DogSet: images per breed and partition")
-    ax.tick_params(axis="x", rotation=35)
-    ax.legend()
+        ax.barh(names, values, left=left, label=partition)
+        left += values
+    ax.invert_yaxis()  # breed 0 at the top, as in the table
+    ax.set(xlabel="images", title="DogSet: images per breed and partition", xlim=(0, left.max() * 1.25))
+    ax.legend(loc="lower right")
     fig.suptitle(subtitle, fontsize=8, y=0.0, va="top")
     return fig
 

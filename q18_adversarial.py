@@ -223,6 +223,11 @@ def main() -> None:
         "targets": [{"name": t.name, "data": t.data, "test_images": len(t.y), "sweep": sweeps[t.name]} for t in targets],
         "meta": run_metadata(pick_device()),
     })
+    for t in targets:
+        clean, strongest = sweeps[t.name][0], sweeps[t.name][-1]
+        print(f"Q18, {t.name.split(' (')[0]}: accuracy {clean['clean_acc']:.1%} on clean images; with every pixel moved by "
+              f"at most ε = {eps_label(strongest['eps'])} along the input gradient it falls to {strongest['fgsm_acc']:.1%} "
+              f"(FGSM) and {strongest['pgd_acc']:.1%} (PGD).")
 
 
 if __name__ == "__main__":

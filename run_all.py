@@ -84,7 +84,7 @@ def main() -> int:
         if step.needs_dogset and not has_dogset:
             print(f"\n=== {step.script} ({step.questions}): skipped, no DogSet at {dogset} (use --dogset or DOGSET_DIR)")
             continue
-        command = [sys.executable, step.script, "--out", str(out)]
+        command = [sys.executable, step.script, "--out", for_scripts(out)]
         if step.script != "make_answers.py":
             command += ["--seed", str(args.seed)] + (step.quick_args if args.quick else [])
         if step.script == "q04_mnist_time.py" and real_mnist and not args.quick:
