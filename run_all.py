@@ -48,10 +48,12 @@ STEPS = [
 
 
 def for_scripts(path: Path) -> str:
-    """A data path as the scripts (run from the repository root) should see it: relative to
-    the repository when it sits beside it (so results name '../shared/...'), else absolute."""
-    resolved = path.resolve()
-    return os.path.relpath(resolved, REPO_ROOT) if resolved.is_relative_to(REPO_ROOT.parent) else str(resolved)
+    """A path as the scripts, which run from the repository root, should get it: a relative
+    path given from the repository root stays as it is (so results name '../shared/...'),
+    the repository itself is '.', anything else becomes absolute."""
+    if not path.is_absolute() and Path.cwd().resolve() == REPO_ROOT:
+        return str(path)
+    return "." if path.resolve() == REPO_ROOT else str(path.resolve())
 
 
 def main() -> int:
