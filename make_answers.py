@@ -67,7 +67,8 @@ def q4_q7(r: dict, out: Path) -> list[str]:
     meta, s = q04["meta"], q04["settings"]
     lines += [
         f"Data: {q04['data_source']}. MLP 784→128→64→10, SGD lr {s['lr']}, batch {s['batch_size']}, {s['epochs']} "
-        f"epochs, seed {s['seed']}; timed on {meta['cpu']} ({meta['torch_threads']} threads, torch {meta['torch']}, "
+        f"epochs, seed {s['seed']}; timed on {meta['cpu']} ({meta['torch_threads']} torch thread"
+        f"{'s' * (meta['torch_threads'] != 1)}, torch {meta['torch']}, "
         f"{meta['device']}), data loading excluded.", "",
         "| training examples | training time (s) | final training loss |", "|---:|---:|---:|",
         *[f"| {x['size']:,} | {x['train_seconds']:.1f} | {x['losses'][-1]:.4f} |" for x in q04["runs"]], "",
@@ -90,15 +91,19 @@ def q4_q7(r: dict, out: Path) -> list[str]:
         largest_step = largest["train_seconds"] / (-(-largest["size"] // s["batch_size"]) * s["epochs"]) * 1e6
         proportional = largest["train_seconds"] * full["size"] / largest["size"]
         proportional_err = (proportional - full["train_seconds"]) / full["train_seconds"]
+        a, smallest = q04["fit"]["a_seconds"], q04["runs"][0]["train_seconds"]
+        intercept_note = (
+            f"The fitted intercept ({a:.2f} s) soaks up one-off start-up costs paid mostly by the first, smallest run, "
+            f"which flattens the slope." if a > 0.1 * smallest else
+            f"The fitted intercept ({a:.2f} s) is close to zero: the time is simply proportional to the number of steps.")
         lines += ["", f"Checked, not guessed: training on all {full['size']:,} examples with the same settings took "
                   f"**{full['train_seconds']:.0f} s ({full['train_seconds'] / 60:.1f} min)**, so the line's prediction is "
                   f"off by {err:+.1%}. The number of SGD steps is known exactly (n / {s['batch_size']} per epoch), so the "
                   f"whole error is in the cost per step: the line's slope amounts to {small_step:.0f} µs per step, "
                   f"while the runs averaged {largest_step:.0f} µs per step at n = {largest['size']:,} and {full_step:.0f} "
-                  f"µs at n = {full['size']:,}. The fitted intercept ({q04['fit']['a_seconds']:.2f} s) soaks up one-off "
-                  f"start-up costs paid mostly by the first, smallest run, which flattens the slope; scaling the "
-                  f"{largest['size']:,}-example time in proportion (× {full['size'] // largest['size']}) predicts "
-                  f"{proportional:.0f} s instead, off by {proportional_err:+.1%}. The old answer key gave an extrapolation without checking it. The "
+                  f"µs at n = {full['size']:,}. " + intercept_note +
+                  f" Scaling the {largest['size']:,}-example time in proportion (× {full['size'] // largest['size']}) "
+                  f"predicts {proportional:.0f} s, off by {proportional_err:+.1%}. The old answer key gave an extrapolation without checking it. The "
                   f"60,000-example model reaches {pct(full['test_acc'])} test accuracy on the same balanced test set as Q6."]
     else:
         lines += ["", "_Not yet checked against a full run: `python q04_mnist_time.py --full` needs the MNIST IDX files._"]
@@ -274,7 +279,13 @@ def q16_q18(r: dict, out: Path) -> list[str]:
         "up to a large change of the output.", "",
     ]
     for t in q18["targets"]:
-        lines += [f"**{t['name']}** — data: {t['data']}; {t['test_images']:,} test images.", "",
+        clean = t["sweep"][0]["clean_acc"]
+        halved = next((x for x in t["sweep"] if x["pgd_acc"] <= clean / 2), None)
+        summary = (f"The smallest ε in the sweep that at least halves the accuracy under PGD is {halved['eps']:.4f} "
+                   f"(at most {halved['eps'] * 255:.1f} of 255 grey levels per pixel): {pct(clean)} → "
+                   f"{pct(halved['pgd_acc'])}." if halved else
+                   "No ε in this sweep halves the accuracy.")
+        lines += [f"**{t['name']}** — data: {t['data']}; {t['test_images']:,} test images. {summary}", "",
                   "| ε | FGSM accuracy | PGD accuracy | targeted PGD success | largest change applied |",
                   "|---:|---:|---:|---:|---:|",
                   *[f"| {x['eps']:.4f} | {pct(x['fgsm_acc'])} | {pct(x['pgd_acc'])} | {pct(x['targeted_pgd_success'])} | "

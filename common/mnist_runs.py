@@ -126,7 +126,6 @@ def data_title(source: str) -> str:
 
 
 def seconds_to_hm(seconds: float) -> str:
-    """'1 h 23 min' style, for answers about long trainings."""
-    minutes = round(seconds / 60)
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{seconds / 60:.1f} min"
-
+    """Hours, minutes and seconds, e.g. '1 h 05 min 09 s', for answers about long trainings."""
+    whole = round(seconds)
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min {whole % 60:02d} s"
