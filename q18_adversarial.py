@@ -119,16 +119,16 @@ def mnist_target(args) -> Target:
 
 def dog_target(args) -> Target | None:
     from common.dog_runs import add_dog_arguments, as_tensors, load_dogset, train_dog_model
-    from data.dogs import DogSetError
+    from data.dogs import DogSetError, resolve_dogset_dir
 
     settings = defaults_namespace(add_dog_arguments, dogset=args.dogset, cache_dir=args.cache_dir,
                                   epochs=args.dog_epochs, seed=args.seed, quiet=args.quiet, out=args.out)
     try:
         data = load_dogset(settings)
-    except DogSetError as error:
+    except DogSetError:
         if args.dogset is not None:
             raise
-        print(f"note: skipping the DogSet CNN ({str(error).split('.')[0]})")
+        print(f"note: no DogSet at {resolve_dogset_dir(args.dogset)}; attacking the MNIST MLP only")
         return None
     trained = train_dog_model(settings, "cnn", data, reuse=True)
     model = nn.Sequential(Normalise(data.mean, data.std), trained.model).to(pick_device()).eval()
