@@ -244,7 +244,7 @@ def q16_q18(r: dict, out: Path) -> list[str]:
             "the function is 1, with weight +1 for each input that is 1 in that row, −1 for each input that is 0, and "
             "bias 0.5 − (number of ones), so it fires on exactly that row; one output unit with weights 1 and bias −0.5 "
             "ORs them. It needs at most 2ⁿ hidden units.", "",
-            f"`q16_perceptron.py` builds this network for every function and compares it with the truth table: "
+            "`q16_perceptron.py` builds this network for every function and compares it with the truth table: "
             + ", ".join(f"{v['exact']:,} of {v['functions']:,} functions of {n} input{'s' * (n != '1')} exact"
                         for n, v in ex.items())
             + ". Parity and majority: " + ", ".join(

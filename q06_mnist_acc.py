@@ -71,7 +71,7 @@ def main() -> None:
         "q7_answer": answer, "meta": run_metadata(pick_device()),
     })
     print(f"\nRan on {data_title(source)}; test set: {test_size:,} balanced images.")
-    print(f"Q6: " + ", ".join(f"{r.size:,} examples → {r.test_acc:.1%}" for r in runs) + ".")
+    print("Q6: " + ", ".join(f"{r.size:,} examples → {r.test_acc:.1%}" for r in runs) + ".")
     print(f"Q7: {answer}")
 
 

@@ -118,7 +118,7 @@ def mnist_target(args) -> Target:
 
 
 def dog_target(args) -> Target | None:
-    from common.dog_runs import add_dog_arguments, as_tensors, load_dogset, train_dog_model
+    from common.dog_runs import add_dog_arguments, load_dogset, train_dog_model
     from data.dogs import DogSetError, resolve_dogset_dir
 
     settings = defaults_namespace(add_dog_arguments, dogset=args.dogset, cache_dir=args.cache_dir,

@@ -15,7 +15,7 @@ from common.cli import positive_float, positive_int
 from common.models import count_parameters, dog_cnn, dog_mlp
 from common.outputs import load_checkpoint, pick_device, save_checkpoint
 from common.plots import plt
-from common.training import FitResult, PlateauStopper, evaluate, fit, seeded
+from common.training import PlateauStopper, evaluate, fit, seeded
 from data.dogs import DogsDataset
 from my_dataset import MyDataset
 
@@ -50,7 +50,6 @@ def as_tensors(x, y) -> MyDataset:
 class TrainedDogModel:
     kind: str
     model: nn.Module
-    result: FitResult | None  # None when loaded from a checkpoint
     history: list[dict]
     stop_reason: str
     train_seconds: float
@@ -74,7 +73,7 @@ def train_dog_model(args: argparse.Namespace, kind: str, data: DogsDataset, *, r
     test = as_tensors(*data.get_test_examples()).to(device)
     if saved is not None:
         model.load_state_dict(saved["state_dict"])
-        return TrainedDogModel(kind, model, None, saved["history"], saved["stop_reason"], saved["train_seconds"],
+        return TrainedDogModel(kind, model, saved["history"], saved["stop_reason"], saved["train_seconds"],
                                evaluate(model, test)[1], reused=True)
     result = fit(
         model, as_tensors(*data.get_train_examples()), epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
@@ -86,7 +85,7 @@ def train_dog_model(args: argparse.Namespace, kind: str, data: DogsDataset, *, r
     save_checkpoint(path, {"config": config, "state_dict": {k: v.cpu() for k, v in model.state_dict().items()},
                            "history": history, "stop_reason": result.stop_reason,
                            "train_seconds": result.train_seconds})
-    return TrainedDogModel(kind, model, result, history, result.stop_reason, result.train_seconds,
+    return TrainedDogModel(kind, model, history, result.stop_reason, result.train_seconds,
                            evaluate(model, test)[1], reused=False)
 
 
@@ -145,7 +144,7 @@ def describe_history(a: dict, stop_reason: str) -> str:
     return " ".join(parts)
 
 
-def plot_history(history: list[dict], title: str, subtitle: str, kind: str):
+def plot_history(history: list[dict], title: str, subtitle: str):
     """(loss figure, accuracy figure) against epoch."""
     epochs = [h["epoch"] for h in history]
     best = min(history, key=lambda h: h["val_loss"])["epoch"]
@@ -185,7 +184,7 @@ def run_experiment(args: argparse.Namespace, kind: str, prefix: str, title: str,
     analysis = analyse_history(trained.history)
     reading = describe_history(analysis, trained.stop_reason)
     subtitle = f"Data: {data.summary()}\nSGD lr {args.lr}, batch {args.batch_size}, seed {args.seed}; {trained.stop_reason}"
-    loss_fig, acc_fig = plot_history(trained.history, title, subtitle, kind)
+    loss_fig, acc_fig = plot_history(trained.history, title, subtitle)
     results = {
         "question": prefix, "model": kind, "data_path": str(data.path), "data_source": data.source,
         "partition_counts": data.counts(), "settings": settings_of(args), **extra,
