@@ -139,6 +139,11 @@ def read_mnist(folder: Path, *, allow_fallback: bool = True, quiet: bool = False
                        np.zeros(0, dtype=np.uint8), FALLBACK_SOURCE, True)
 
 
+def as_features(images: np.ndarray) -> np.ndarray:
+    """uint8 images [N, 28, 28] as the MLP's input: float32 [N, 784] in [0, 1]."""
+    return images.reshape(len(images), 28 * 28).astype(np.float32) / 255.0
+
+
 def balanced_indices(labels: np.ndarray, per_class: int, classes: range, seed: int, *, from_end: bool = False) -> np.ndarray:
     """`per_class` indices of each class, in a random order fixed by `seed`.
 
@@ -189,7 +194,7 @@ def load_mnist_data(
 
     def subset(images: np.ndarray, labels: np.ndarray, per_class: int, seed: int, from_end: bool = False):
         index = balanced_indices(labels, per_class, classes, seed, from_end=from_end)
-        return images[index].reshape(len(index), 28 * 28).astype(np.float32) / 255.0, labels[index].astype(np.int64)
+        return as_features(images[index]), labels[index].astype(np.int64)
 
     train_x, train_y = subset(mnist.train_images, mnist.train_labels, train_per_class, seed)
     if mnist.is_fallback:

@@ -84,11 +84,13 @@ def q4_q7(r: dict, out: Path) -> list[str]:
     full = q04.get("full")
     if full:
         err = full["relative_error"]
-        steps_per_epoch = -(-full["size"] // s["batch_size"])
+        def microseconds_per_step(seconds: float, size: int) -> float:
+            return seconds / (-(-size // s["batch_size"]) * s["epochs"]) * 1e6
+
         small_step = q04["fit"]["b_seconds_per_example"] * s["batch_size"] / s["epochs"] * 1e6
-        full_step = full["train_seconds"] / (steps_per_epoch * s["epochs"]) * 1e6
+        full_step = microseconds_per_step(full["train_seconds"], full["size"])
         largest = q04["runs"][-1]
-        largest_step = largest["train_seconds"] / (-(-largest["size"] // s["batch_size"]) * s["epochs"]) * 1e6
+        largest_step = microseconds_per_step(largest["train_seconds"], largest["size"])
         proportional = largest["train_seconds"] * full["size"] / largest["size"]
         proportional_err = (proportional - full["train_seconds"]) / full["train_seconds"]
         a, smallest = q04["fit"]["a_seconds"], q04["runs"][0]["train_seconds"]

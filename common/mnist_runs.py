@@ -100,11 +100,10 @@ def train_size(args: argparse.Namespace, size: int, *, reuse: bool) -> TrainedMn
 
 def full_training_set(args: argparse.Namespace) -> tuple[MyDataset, str]:
     """All 60,000 MNIST training images (needs the real IDX files)."""
-    from load_data import read_mnist, resolve_mnist_dir
+    from load_data import as_features, read_mnist, resolve_mnist_dir
 
     mnist = read_mnist(resolve_mnist_dir(args.mnist_dir), allow_fallback=False)
-    x = mnist.train_images.reshape(len(mnist.train_images), -1).astype(np.float32) / 255.0
-    return MyDataset(x, mnist.train_labels.astype(np.int64)), mnist.source
+    return MyDataset(as_features(mnist.train_images), mnist.train_labels.astype(np.int64)), mnist.source
 
 
 def train_full(args: argparse.Namespace) -> dict:
