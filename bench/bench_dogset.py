@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from common.dog_runs import MODELS, as_tensors  # noqa: E402
+from common.dog_runs import MODELS, image_dataset  # noqa: E402
 from common.training import PlainSGD, seeded, train_one_epoch  # noqa: E402
 from data.dogs import DogsDataset  # noqa: E402
 
@@ -42,7 +42,7 @@ def main() -> None:
     print(f"data: {data.summary()}; torch {torch.__version__}, {torch.get_num_threads()} threads")
     print(f"  first load (decode {sum(data.counts().values()):,} PNGs, write cache): {first:.2f} s")
     print(f"  reload from cache: median {statistics.median(reloads):.2f} s (all: {', '.join(f'{t:.2f}' for t in reloads)})")
-    train = as_tensors(*data.get_train_examples())
+    train = image_dataset(*data.get_train_examples())
     for kind, factory in MODELS.items():
         model = seeded(factory, 0)
         optimizer, generator = PlainSGD(model.parameters(), lr=0.001), torch.Generator().manual_seed(0)

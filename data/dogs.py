@@ -8,15 +8,16 @@ testX/testY as [N, 64, 64, 3] float arrays; get_train_examples(), ...) with thre
   which lets test-set statistics leak into the inputs.)
 * Every problem in the folder is an error that names the offending rows or files and how
   many there are; nothing is dropped or converted silently.
-* Decoded pixels are cached in an .npz keyed by the csv's bytes and every image's size
-  and mtime, so a second load is fast and a changed folder is never served stale.
+* Decoded pixels are cached in an .npz keyed by a hash of the csv's bytes and every
+  image's bytes, so a second load is fast and changed data is never served stale.
 
 Where the folder is looked for: `--dogset PATH`, else $DOGSET_DIR, else data/DogSet.
 """
 from __future__ import annotations
 
 import hashlib
-import os
+import posixpath
+import struct
 import sys
 import zipfile
 from pathlib import Path
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image, UnidentifiedImageError
 
-from common.cli import REPO_ROOT, UserError
+from common.base import REPO_ROOT, UserError, resolve_dir
 from common.outputs import atomic_write
 
 DEFAULT_DOGSET_DIR = REPO_ROOT / "data" / "DogSet"
@@ -34,7 +35,7 @@ COLUMNS = ("filename", "semantic_label", "partition", "numeric_label")
 PARTITIONS = ("train", "valid", "test")
 NUM_BREEDS = 10
 IMAGE_SIZE = (64, 64)
-CACHE_FORMAT = 1  # bump when the cache's contents change meaning
+CACHE_FORMAT = 2  # bump when the cache's contents change meaning
 SHOWN = 5  # offending rows or files named in an error message
 
 
@@ -42,9 +43,12 @@ class DogSetError(UserError):
     """The DogSet folder is missing or holds bad data."""
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
 def resolve_dogset_dir(path: str | Path | None = None) -> Path:
     """The DogSet folder: the argument, else $DOGSET_DIR, else data/DogSet."""
-    return Path(path or os.environ.get("DOGSET_DIR") or DEFAULT_DOGSET_DIR)
+    return resolve_dir(path, "DOGSET_DIR", DEFAULT_DOGSET_DIR)[0]
 
 
 def _listing(items: list, what: str) -> str:
@@ -63,6 +67,8 @@ def read_metadata(folder: Path) -> pd.DataFrame:
     csv = folder / "dogs.csv"
     try:
         meta = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise DogSetError(f"{csv}: empty file; expected the header {','.join(COLUMNS)} and one row per image") from None
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
         raise DogSetError(f"{csv}: cannot read as csv ({error})") from None
     missing = [c for c in COLUMNS if c not in meta.columns]
@@ -70,7 +76,7 @@ def read_metadata(folder: Path) -> pd.DataFrame:
         raise DogSetError(f"{csv}: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
     meta = meta[list(COLUMNS)].copy()
     if meta.empty:
-        raise DogSetError(f"{csv}: no rows")
+        raise DogSetError(f"{csv}: only a header, no rows")
     for column in COLUMNS:
         meta[column] = meta[column].str.strip()
     bad = ~meta["partition"].isin(PARTITIONS)
@@ -90,6 +96,15 @@ def read_metadata(folder: Path) -> pd.DataFrame:
             labels = sorted(meta.loc[meta[key] == value, other].astype(str).unique())
             raise DogSetError(f"{csv}: semantic_label and numeric_label disagree: {key} {value!r} appears with "
                               f"{other} {', '.join(labels)}")
+    bad = ~meta["filename"].map(lambda name: _safe_name(folder, name))
+    if bad.any():
+        raise DogSetError(f"{csv}: filename must be a relative path inside images/ (no '..', no absolute path, no NUL, "
+                          "no link leading outside); "
+                          + _listing([f"{r} ({f!r})" for r, f in zip(_rows(bad), meta["filename"][bad])], "bad rows"))
+    meta["filename"] = meta["filename"].map(posixpath.normpath)
+    for partition in PARTITIONS:
+        if not (meta["partition"] == partition).any():
+            raise DogSetError(f"{csv}: no rows in the {partition} partition; train, valid and test all need images")
     duplicated = meta["filename"].duplicated(keep=False)
     if duplicated.any():
         raise DogSetError(f"{csv}: filenames must be unique; "
@@ -97,36 +112,63 @@ def read_metadata(folder: Path) -> pd.DataFrame:
     return meta.reset_index(drop=True)
 
 
+def _safe_name(folder: Path, name: str) -> bool:
+    """Whether a csv filename is a plain relative path that stays inside images/, also after links."""
+    if not name or "\0" in name or "\\" in name or posixpath.isabs(name) or ".." in name.split("/"):
+        return False
+    images = (folder / "images").resolve()
+    return (images / name).resolve().is_relative_to(images)
+
+
 def _fingerprint(folder: Path, filenames: list[str]) -> str:
-    """A hash of dogs.csv's bytes and every listed image's size and mtime; fails on missing images."""
+    """A hash of dogs.csv's bytes and every listed image's bytes; fails on missing images."""
     digest = hashlib.sha256(f"format {CACHE_FORMAT}\n".encode())
     digest.update((folder / "dogs.csv").read_bytes())
     missing = []
     for name in filenames:
         try:
-            stat = (folder / "images" / name).stat()
+            content = (folder / "images" / name).read_bytes()
         except OSError:
             missing.append(name)
             continue
-        digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{name}\0{len(content)}\0".encode())
+        digest.update(content)
     if missing:
         raise DogSetError(f"{folder / 'images'}: " + _listing(missing, "image files listed in dogs.csv are missing"))
     return digest.hexdigest()
 
 
+def png_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) from a PNG's IHDR header, read without decoding; None if not a PNG."""
+    with open(path, "rb") as handle:
+        head = handle.read(24)
+    if len(head) < 24 or head[:8] != PNG_SIGNATURE or head[12:16] != b"IHDR":
+        return None
+    return struct.unpack(">II", head[16:24])
+
+
 def decode_images(folder: Path, filenames: list[str], progress: bool = True) -> np.ndarray:
-    """Every listed PNG as uint8 [N, 64, 64, 3]; corrupt, wrongly sized or non-RGB images are errors."""
+    """Every listed PNG as uint8 [N, 64, 64, 3]; corrupt, wrongly sized or non-RGB images are errors.
+
+    The size is checked from the PNG header before decoding, so a huge image is rejected
+    without being decompressed."""
     from tqdm import tqdm
 
     images = np.empty((len(filenames), *IMAGE_SIZE, 3), dtype=np.uint8)
     problems: dict[str, list[str]] = {"unreadable or corrupt": [], "not 64×64": [], "not RGB": []}
-    for i, name in enumerate(tqdm(filenames, desc="decoding DogSet", unit="img", disable=not progress, leave=False)):
+    bar = tqdm(filenames, desc="decoding DogSet", unit="img", disable=not (progress and sys.stderr.isatty()), leave=False)
+    for i, name in enumerate(bar):
         try:
+            size = png_size(folder / "images" / name)
+            if size is None:
+                problems["unreadable or corrupt"].append(f"{name} (not a PNG)")
+                continue
+            if size != IMAGE_SIZE:
+                problems["not 64×64"].append(f"{name} ({size[0]}×{size[1]})")
+                continue
             with Image.open(folder / "images" / name) as image:
                 image.load()
-                if image.size != IMAGE_SIZE:
-                    problems["not 64×64"].append(f"{name} ({image.size[0]}×{image.size[1]})")
-                elif image.mode != "RGB":
+                if image.mode != "RGB":
                     problems["not RGB"].append(f"{name} ({image.mode})")
                 else:
                     images[i] = np.asarray(image)
@@ -136,6 +178,11 @@ def decode_images(folder: Path, filenames: list[str], progress: bool = True) -> 
     if found:
         raise DogSetError(f"{folder / 'images'}: " + "; ".join(found))
     return images
+
+
+def resolve_cache_dir(cache_dir: str | Path | None = None) -> Path:
+    """The decode cache folder: the argument, else $DOGSET_CACHE, else .cache/dogset."""
+    return resolve_dir(cache_dir, "DOGSET_CACHE", DEFAULT_CACHE_DIR)[0]
 
 
 def _cache_path(folder: Path, cache_dir: Path) -> Path:
@@ -150,7 +197,7 @@ def load_images(folder: Path, filenames: list[str], cache_dir: Path | None = Non
     One cache file per DogSet folder holds the fingerprint it was built from; a mismatch
     or an unreadable cache file means a rebuild, never a stale answer or a crash.
     """
-    cache = _cache_path(folder, Path(cache_dir or os.environ.get("DOGSET_CACHE") or DEFAULT_CACHE_DIR))
+    cache = _cache_path(folder, resolve_cache_dir(cache_dir))
     key = _fingerprint(folder, filenames)
     if cache.exists():
         try:
@@ -206,6 +253,7 @@ class DogsDataset:
 
     def __init__(self, path: str | Path | None = None, cache_dir: str | Path | None = None, quiet: bool = False):
         self.path = resolve_dogset_dir(path)
+        self.cache_dir = cache_dir
         if not (self.path / "dogs.csv").is_file():
             raise DogSetError(
                 f"DogSet not found: {self.path / 'dogs.csv'} does not exist. Put the DogSet folder (dogs.csv and "
@@ -220,8 +268,6 @@ class DogsDataset:
         for partition in PARTITIONS:
             rows = (self.metadata["partition"] == partition).to_numpy()
             self._raw[partition], self._labels[partition] = images[rows], labels[rows]
-        if len(self._raw["train"]) == 0:
-            raise DogSetError(f"{self.path / 'dogs.csv'}: no rows in the train partition")
         self.mean, self.std = channel_statistics(self._raw["train"])
         self.trainX, self.trainY = self._normalised("train"), self._labels["train"]
         self.validX, self.validY = self._normalised("valid"), self._labels["valid"]
@@ -257,7 +303,12 @@ class DogsDataset:
         return selected if num_examples is None else selected[:num_examples]
 
     def get_semantic_label(self, numeric_label: int) -> str:
-        return self.semantic_labels[numeric_label]
+        """The breed's name; 'label k' for a number no row uses (a DogSet with fewer breeds)."""
+        return self.semantic_labels.get(numeric_label, f"label {numeric_label}")
+
+    def labels_in(self, partition: str) -> list[int]:
+        """The breed numbers that have at least one image in a partition."""
+        return sorted(int(k) for k in np.unique(self.partition(partition)[1]))
 
     def raw_images(self, partition: str) -> np.ndarray:
         """The original uint8 pixels [N, 64, 64, 3] of a partition, in the same order as its X."""

