@@ -16,6 +16,7 @@ Where the folder is looked for: `--dogset PATH`, else $DOGSET_DIR, else data/Dog
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import struct
 import sys
@@ -35,7 +36,8 @@ COLUMNS = ("filename", "semantic_label", "partition", "numeric_label")
 PARTITIONS = ("train", "valid", "test")
 NUM_BREEDS = 10
 IMAGE_SIZE = (64, 64)
-CACHE_FORMAT = 2  # bump when the cache's contents change meaning
+FINGERPRINT_VERSION = 2  # bump when what the data fingerprint covers changes (it keys every saved model)
+CACHE_FORMAT = 3  # bump when the decode cache's contents change
 SHOWN = 5  # offending rows or files named in an error message
 
 
@@ -96,7 +98,8 @@ def read_metadata(folder: Path) -> pd.DataFrame:
             labels = sorted(meta.loc[meta[key] == value, other].astype(str).unique())
             raise DogSetError(f"{csv}: semantic_label and numeric_label disagree: {key} {value!r} appears with "
                               f"{other} {', '.join(labels)}")
-    bad = ~meta["filename"].map(lambda name: _safe_name(folder, name))
+    images = (folder / "images").resolve()
+    bad = ~meta["filename"].map(lambda name: _safe_name(images, name))
     if bad.any():
         raise DogSetError(f"{csv}: filename must be a relative path inside images/ (no '..', no absolute path, no NUL, "
                           "no link leading outside); "
@@ -112,17 +115,21 @@ def read_metadata(folder: Path) -> pd.DataFrame:
     return meta.reset_index(drop=True)
 
 
-def _safe_name(folder: Path, name: str) -> bool:
-    """Whether a csv filename is a plain relative path that stays inside images/, also after links."""
+def _safe_name(images: Path, name: str) -> bool:
+    """Whether a csv filename is a plain relative path that stays inside `images` (resolved),
+    also after links. Without '..' only a link can lead outside, so only names with a link
+    in their path are resolved (one lstat per part otherwise: fast on 10,000 files)."""
     if not name or "\0" in name or "\\" in name or posixpath.isabs(name) or ".." in name.split("/"):
         return False
-    images = (folder / "images").resolve()
-    return (images / name).resolve().is_relative_to(images)
+    parts = posixpath.normpath(name).split("/")
+    if any(os.path.islink(images.joinpath(*parts[:i + 1])) for i in range(len(parts))):
+        return images.joinpath(*parts).resolve().is_relative_to(images)
+    return True
 
 
 def _fingerprint(folder: Path, filenames: list[str]) -> str:
     """A hash of dogs.csv's bytes and every listed image's bytes; fails on missing images."""
-    digest = hashlib.sha256(f"format {CACHE_FORMAT}\n".encode())
+    digest = hashlib.sha256(f"format {FINGERPRINT_VERSION}\n".encode())
     digest.update((folder / "dogs.csv").read_bytes())
     missing = []
     for name in filenames:
@@ -189,10 +196,10 @@ def _cache_path(folder: Path, cache_dir: Path) -> Path:
     return cache_dir / f"dogset-{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]}.npz"
 
 
-def load_images(folder: Path, filenames: list[str], cache_dir: Path | None = None,
-                quiet: bool = False) -> tuple[np.ndarray, str]:
-    """(images, fingerprint): the decoded images, from the cache when it matches the folder
-    exactly, else decoded and cached.
+def load_images(folder: Path, filenames: list[str], train_rows: np.ndarray, cache_dir: Path | None = None,
+                quiet: bool = False) -> tuple[np.ndarray, str, np.ndarray, np.ndarray]:
+    """(images, fingerprint, mean, std): the decoded images and the train rows' per-channel
+    statistics, from the cache when it matches the folder's bytes exactly, else computed and cached.
 
     One cache file per DogSet folder holds the fingerprint it was built from; a mismatch
     or an unreadable cache file means a rebuild, never a stale answer or a crash.
@@ -202,18 +209,19 @@ def load_images(folder: Path, filenames: list[str], cache_dir: Path | None = Non
     if cache.exists():
         try:
             with np.load(cache, allow_pickle=False) as saved:
-                if str(saved["key"]) == key:
-                    return saved["images"], key
+                if str(saved["key"]) == key and "format" in saved and int(saved["format"]) == CACHE_FORMAT:
+                    return saved["images"], key, saved["mean"], saved["std"]
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
             print(f"note: DogSet cache {cache} is unreadable ({error.__class__.__name__}); rebuilding it", file=sys.stderr)
     images = decode_images(folder, filenames, progress=not quiet)
+    mean, std = channel_statistics(images[train_rows])
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as handle:
-            np.savez(handle, key=np.array(key), images=images)
+            np.savez(handle, key=np.array(key), format=np.array(CACHE_FORMAT), images=images, mean=mean, std=std)
 
     atomic_write(cache, write)
-    return images, key
+    return images, key, mean, std
 
 
 def describe_source(folder: Path) -> str:
@@ -261,24 +269,27 @@ class DogsDataset:
             )
         self.metadata = read_metadata(self.path)
         self.source = describe_source(self.path)
-        images, self.fingerprint = load_images(self.path, self.metadata["filename"].tolist(), cache_dir, quiet)
+        train_rows = (self.metadata["partition"] == "train").to_numpy()
+        images, self.fingerprint, self.mean, self.std = load_images(self.path, self.metadata["filename"].tolist(),
+                                                                    train_rows, cache_dir, quiet)
         labels = self.metadata["numeric_label"].to_numpy(np.int64)
         self._raw: dict[str, np.ndarray] = {}
         self._labels: dict[str, np.ndarray] = {}
         for partition in PARTITIONS:
             rows = (self.metadata["partition"] == partition).to_numpy()
             self._raw[partition], self._labels[partition] = images[rows], labels[rows]
-        self.mean, self.std = channel_statistics(self._raw["train"])
         self.trainX, self.trainY = self._normalised("train"), self._labels["train"]
         self.validX, self.validY = self._normalised("valid"), self._labels["valid"]
         self.testX, self.testY = self._normalised("test"), self._labels["test"]
         self.semantic_labels = dict(zip(self.metadata["numeric_label"], self.metadata["semantic_label"]))
 
     def _normalised(self, partition: str) -> np.ndarray:
-        # (pixel/255 − mean)/std written as one multiply-add in float32: several times
-        # faster than the step-by-step float64 version on 100 M values.
+        # (pixel/255 − mean)/std as a float32 multiply into a new array and an in-place
+        # subtraction: about 5× faster than `raw * scale - offset` on 100 M values.
         scale = (1.0 / (255.0 * self.std)).astype(np.float32)
-        return self._raw[partition] * scale - (self.mean / self.std).astype(np.float32)
+        normalised = np.multiply(self._raw[partition], scale, dtype=np.float32)
+        normalised -= (self.mean / self.std).astype(np.float32)
+        return normalised
 
     def get_train_examples(self) -> tuple[np.ndarray, np.ndarray]:
         return self.trainX, self.trainY
