@@ -34,7 +34,7 @@ from torch import nn
 from common.answer_sheet import finish
 from common.cli import base_parser, positive_int, run_main
 from common.dog_report import data_note
-from common.dog_runs import DogSettings, image_dataset, load_dogset, train_dog_model, worker_pool
+from common.dog_runs import DogSettings, image_dataset, load_dogset, run_side_by_side, train_dog_model
 from common.models import count_parameters, dog_cnn, in_channels_last, modern_dog_cnn
 from common.outputs import (Destination, choose_destination, content_key, load_checkpoint, pick_device, read_json,
                             run_metadata, save_checkpoint, write_json)
@@ -137,11 +137,10 @@ def train_modern(data: DogsDataset, seed: int, recipe: ModernRecipe, dest: Desti
                         [dataclasses.asdict(recipe), data.fingerprint], dest, seed)
 
 
-def _modern_in_worker(job: tuple) -> float:
-    """Train and save one recipe in a separate process; returns its training seconds."""
+def _modern_in_worker(job: tuple) -> None:
+    """Train and save one recipe in a separate process."""
     folder, cache_dir, seed, recipe, dest, threads = job
-    data = DogsDataset(folder, cache_dir=cache_dir, quiet=True)
-    return train_modern(data, seed, recipe, dest, threads, quiet=True)[1]["train_seconds"]
+    train_modern(DogsDataset(folder, cache_dir=cache_dir, quiet=True), seed, recipe, dest, threads, quiet=True)
 
 
 def train_recipes_side_by_side(data: DogsDataset, seed: int, recipes: list[ModernRecipe], dest: Destination,
@@ -152,13 +151,9 @@ def train_recipes_side_by_side(data: DogsDataset, seed: int, recipes: list[Moder
     recipes trained; their saved models are loaded afterwards."""
     missing = [r for r in recipes if not checkpoint_for(modern_name(r), [dataclasses.asdict(r), data.fingerprint],
                                                         dest, seed)[0].exists()]
-    if jobs < 2 or len(missing) < 2:
-        return set()
-    print(f"training {len(missing)} modern-CNN recipes in {min(jobs, len(missing))} parallel processes", flush=True)
     work = [(data.path, data.cache_dir, seed, recipe, dest, threads) for recipe in missing]
-    with worker_pool(min(jobs, len(missing))) as pool:
-        list(pool.map(_modern_in_worker, work))
-    return {modern_name(r) for r in missing}
+    trained = run_side_by_side(_modern_in_worker, work, jobs, "modern-CNN recipes")
+    return {modern_name(r) for r in missing} if trained else set()
 
 
 def rung(step: int, description: str, model: nn.Module, record: dict, probs: torch.Tensor, data: DogsDataset) -> dict:

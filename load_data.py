@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import gzip
-import os
 import struct
 import sys
 import zlib

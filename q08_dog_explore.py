@@ -17,7 +17,6 @@ results/q08.json.
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from common.answer_sheet import finish
 from common.base import UserError
@@ -96,10 +95,7 @@ def hardest_images(data: DogsDataset, models: list[TrainedDogModel], breed: str 
     recall = {name: [float((p[y == k] == k).mean()) for p in predicted] for name, k in names.items()}
     mean_recall = {name: float(np.mean(v)) for name, v in recall.items()}
     worst_per_seed = [min(names, key=lambda b: recall[b][i]) for i in range(len(models))]
-    if breed is None:
-        breed = min(mean_recall, key=mean_recall.get)
-    elif breed not in names:
-        raise UserError(f"--breed {breed!r} has no validation images in DogSet; expected one of {', '.join(sorted(names))}")
+    breed = breed or min(mean_recall, key=mean_recall.get)  # a given breed was checked before training
     label = names[breed]
     rows = np.flatnonzero(y == label)
     p_true = probs[:, rows, label].mean(axis=0)
@@ -206,8 +202,10 @@ def main() -> None:
     args = parser.parse_args()
     settings, seeds = settings_from(DogSettings, args), unique_seeds(args.seeds)
     data = load_dogset(args.dogset, args.cache_dir, args.quiet)
-    if args.breed is not None and args.breed not in {data.get_semantic_label(k) for k in data.labels_in("valid")}:
-        raise UserError(f"--breed {args.breed!r} has no validation images in {data.path / 'dogs.csv'}")
+    breeds = sorted(data.get_semantic_label(k) for k in data.labels_in("valid"))
+    if args.breed is not None and args.breed not in breeds:
+        raise UserError(f"--breed {args.breed!r} has no validation images in {data.path / 'dogs.csv'}; expected one "
+                        f"of {', '.join(breeds)}")
     reasons = settings.differences_from_homework() + seeds_note(seeds) + ([f"--breed {args.breed}"] if args.breed else [])
     dest = choose_destination(args.out, reasons)
     print(f"Data: {data.summary()}")

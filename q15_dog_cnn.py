@@ -57,7 +57,7 @@ def compare_with_mlp(cnn: list, q11: dict | None, fingerprint: str) -> str:
     diff = [c - m for _, c, m in pairs]
     mean, sd = mean_sd(diff)
     wins = sum(d > 0 for d in diff)
-    return (f"Against the MLP of Q11, seed by seed on the same data (CNN − MLP test accuracy): "
+    return ("Against the MLP of Q11, seed by seed on the same data (CNN − MLP test accuracy): "
             + ", ".join(f"seed {s} {100 * (c - m):+.1f}" for s, c, m in pairs)
             + f" points; mean {100 * mean:+.1f} ± {100 * sd:.1f}. The CNN wins in {agree(wins, len(pairs))}, with "
             f"{weight_count('cnn')['parameters']:,} parameters against the MLP's {q11['weights']['parameters']:,} "

@@ -13,7 +13,6 @@ results/q18.json.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from common.dog_runs import DogSettings, load_dogset, train_dog_model
 from common.mnist_runs import MnistSettings, balanced_test_set, check_data, data_title, train_one_size
 from common.outputs import Destination, choose_destination, pick_device, run_metadata, write_json
 from common.plots import plt, save_figure
-from data.dogs import DogsDataset, resolve_dogset_dir
+from data.dogs import DogsDataset, locate_dogset, resolve_dogset_dir
 
 MNIST_EPS = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
 DOG_EPS = [0.0, 1 / 255, 2 / 255, 4 / 255, 8 / 255, 16 / 255]
@@ -137,9 +136,8 @@ def find_dogset(args) -> DogsDataset | None:
     """DogSet, checked before any training; None (with a note) when none was named and the default is absent."""
     if args.no_dogset:
         return None
-    folder = resolve_dogset_dir(args.dogset)
-    if args.dogset is None and not (folder / "dogs.csv").is_file() and not os.environ.get("DOGSET_DIR"):
-        print(f"note: no DogSet at {folder}; attacking the MNIST MLP only")
+    if locate_dogset(args.dogset) is None:
+        print(f"note: no DogSet at {resolve_dogset_dir(args.dogset)}; attacking the MNIST MLP only")
         return None
     return load_dogset(args.dogset, args.cache_dir, args.quiet)
 

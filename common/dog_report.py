@@ -92,13 +92,13 @@ def reading(trained: list[TrainedDogModel]) -> str:
     diff = [b - a for a, b in zip(last, best)]
     late = max(trained, key=lambda t: len(t.history) - t.best_epoch)
     spread = mean_sd(last)[1]
-    gain = mean_sd(diff)[0]
+    gain, gain_sd = mean_sd(diff)
     text.append(f"The homework's rule compares each epoch with the one before, so a noisy validation loss can keep training "
                 f"past its minimum (seed {late.seed} stopped at epoch {len(late.history)}, "
                 f"{len(late.history) - late.best_epoch} epochs after its lowest validation loss). The weights of the "
                 f"lowest-validation-loss epoch (what Keras' `restore_best_weights` keeps) reach {pct_spread(best)} test "
                 f"accuracy against {pct_spread(last)} for the last epoch's, the homework's number: a difference of "
-                f"{100 * gain:+.1f} ± {100 * mean_sd(diff)[1]:.1f} points, better in {agree(sum(d > 0 for d in diff), n)}. "
+                f"{100 * gain:+.1f} ± {100 * gain_sd:.1f} points, better in {agree(sum(d > 0 for d in diff), n)}. "
                 + (f"That is within the spread of the homework's number across seeds ({100 * spread:.1f} points): the "
                    f"answer stands either way." if abs(gain) <= spread else
                    f"That is more than the spread of the homework's number across seeds ({100 * spread:.1f} points): "

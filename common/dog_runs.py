@@ -17,10 +17,11 @@ from typing import Callable
 import torch
 from torch import nn
 
+from common.base import check_writable_dir, flags_differing_from_defaults
 from common.models import count_parameters, dog_cnn, dog_mlp
 from common.outputs import content_key, load_checkpoint, pick_device, save_checkpoint
 from common.training import PlateauStopper, evaluate, fit, seeded, torch_threads
-from data.dogs import DogsDataset
+from data.dogs import DogsDataset, resolve_cache_dir
 from my_dataset import MyDataset
 
 MODELS: dict[str, Callable[[], nn.Module]] = {"mlp": dog_mlp, "cnn": dog_cnn}
@@ -38,9 +39,8 @@ class DogSettings:
     threads: int = 1  # per training process; seeds train side by side in processes (train_seeds' jobs)
 
     def differences_from_homework(self) -> list[str]:
-        homework = DogSettings(threads=self.threads)  # threads change speed, not the answer
-        return [f"--{f.name.replace('_', '-')} {getattr(self, f.name)}" for f in dataclasses.fields(self)
-                if getattr(self, f.name) != getattr(homework, f.name)]
+        """'--epochs 2'-style notes for every training setting that is not the homework's."""
+        return flags_differing_from_defaults(self)
 
     def describe(self) -> str:
         return (f"batch {self.batch_size}, SGD lr {self.lr:g}, CrossEntropyLoss, at most {self.epochs} epochs, stop when "
@@ -119,9 +119,6 @@ def weight_count(kind: str) -> dict:
 def load_dogset(path: Path | None, cache_dir: Path | None, quiet: bool) -> DogsDataset:
     """DogSet read and checked in full (csv, names, every image) before anything trains; the
     cache folder is proven writable first."""
-    from common.base import check_writable_dir
-    from data.dogs import resolve_cache_dir
-
     check_writable_dir(resolve_cache_dir(cache_dir), "--cache-dir")
     return DogsDataset(path, cache_dir=cache_dir, quiet=quiet)
 
@@ -140,12 +137,22 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_die_with_parent)
 
 
-def _train_in_worker(job: tuple) -> tuple[int, float]:
+def run_side_by_side(worker: Callable[[tuple], object], work: list[tuple], jobs: int, what: str) -> bool:
+    """Run `worker` on each item of `work` in up to `jobs` worker processes; False (nothing run)
+    when there are fewer than two items or jobs, so the caller trains in its own process."""
+    if jobs < 2 or len(work) < 2:
+        return False
+    print(f"training {len(work)} {what} in {min(jobs, len(work))} parallel processes", flush=True)
+    with worker_pool(min(jobs, len(work))) as pool:
+        list(pool.map(worker, work))
+    return True
+
+
+def _train_in_worker(job: tuple) -> None:
     """Train and save one seed's model in a separate process (see `train_seeds`)."""
     kind, folder, cache_dir, seed, settings, checkpoints = job
-    data = DogsDataset(folder, cache_dir=cache_dir, quiet=True)
-    trained = train_dog_model(kind, data, seed, settings, checkpoints, reuse=True, progress=False)
-    return seed, trained.train_seconds
+    train_dog_model(kind, DogsDataset(folder, cache_dir=cache_dir, quiet=True), seed, settings, checkpoints,
+                    reuse=True, progress=False)
 
 
 def train_seeds(kind: str, data: DogsDataset, seeds: tuple[int, ...], settings: DogSettings, checkpoints: Path,
@@ -158,12 +165,8 @@ def train_seeds(kind: str, data: DogsDataset, seeds: tuple[int, ...], settings: 
     way, so a seed gives the same model alone or among others.
     """
     missing = [s for s in seeds if not checkpoint_of(kind, data, s, settings, checkpoints)[0].exists()]
-    in_workers = set()
-    if jobs > 1 and len(missing) > 1:
-        print(f"training {len(missing)} {kind} seeds in {min(jobs, len(missing))} parallel processes", flush=True)
-        work = [(kind, data.path, data.cache_dir, s, settings, checkpoints) for s in missing]
-        with worker_pool(min(jobs, len(missing))) as pool:
-            in_workers = {seed for seed, _ in pool.map(_train_in_worker, work)}
+    work = [(kind, data.path, data.cache_dir, s, settings, checkpoints) for s in missing]
+    in_workers = set(missing) if run_side_by_side(_train_in_worker, work, jobs, f"{kind} seeds") else set()
     trained = []
     for seed in seeds:
         t = train_dog_model(kind, data, seed, settings, checkpoints, reuse=True, progress=progress)

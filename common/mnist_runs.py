@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from torch import nn
 
-from common.base import UserError
+from common.base import UserError, flags_differing_from_defaults
 from common.models import mnist_mlp
 from common.outputs import content_key, load_checkpoint, pick_device, save_checkpoint
 from common.training import evaluate, fit, seeded, torch_threads
@@ -33,9 +33,7 @@ class MnistSettings:
 
     def differences_from_homework(self) -> list[str]:
         """'--epochs 2'-style notes for every training setting that is not the homework's."""
-        homework = MnistSettings(threads=self.threads)
-        return [f"--{f.name.replace('_', '-')} {getattr(self, f.name)}" for f in dataclasses.fields(self)
-                if getattr(self, f.name) != getattr(homework, f.name)]
+        return flags_differing_from_defaults(self)
 
     def describe(self) -> str:
         return f"SGD lr {self.lr:g}, batch {self.batch_size}, {self.epochs} epochs"

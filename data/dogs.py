@@ -53,6 +53,17 @@ def resolve_dogset_dir(path: str | Path | None = None) -> Path:
     return resolve_dir(path, "DOGSET_DIR", DEFAULT_DOGSET_DIR)[0]
 
 
+def locate_dogset(path: str | Path | None = None) -> Path | None:
+    """The DogSet folder for runs that can do without it: None when nothing was named and
+    data/DogSet has no dogs.csv; a user error when a folder named by flag or $DOGSET_DIR has none."""
+    folder, named = resolve_dir(path, "DOGSET_DIR", DEFAULT_DOGSET_DIR)
+    if (folder / "dogs.csv").is_file():
+        return folder
+    if named:
+        raise DogSetError(f"DogSet not found: {folder / 'dogs.csv'} does not exist")
+    return None
+
+
 def _listing(items: list, what: str) -> str:
     """'3 <what>: a, b, c' with at most SHOWN items named."""
     shown = ", ".join(str(i) for i in items[:SHOWN]) + (", ..." if len(items) > SHOWN else "")

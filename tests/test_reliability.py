@@ -7,7 +7,6 @@ import stat
 import struct
 import zlib
 
-import numpy as np
 import pandas as pd
 import pytest
 import torch
