@@ -14,15 +14,14 @@ rung before:
      training counts) and label smoothing 0.1.
 
 Every rung trains through the project's one training loop (common/training.py). One seed;
-the homework's 5-seed mean from results/q15.json is the reference. Writes
-figures/beyond_accuracy.png, figures/beyond_recall.png and results/beyond.json, and the
-"Beyond the homework" appendix of ANSWERS.md. Run by `make beyond`, not by `make reproduce`.
+the homework's 5-seed mean from results/q15.json is the reference. Writes results/beyond.json,
+figures/beyond_accuracy.png and figures/beyond_recall.png; the words of the "Beyond the
+homework" appendix are in answers/beyond.py. Run by `make beyond`, not by `make reproduce`.
 """
 from __future__ import annotations
 
 import dataclasses
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -31,19 +30,18 @@ import numpy as np
 import torch
 from torch import nn
 
-from common.answer_sheet import finish
-from common.cli import base_parser, positive_int, run_main
-from common.dog_report import data_note
+from answers.sheet import publish
+from common.checkpoints import load_checkpoint, model_key, save_checkpoint, source_fingerprint
+from common.cli import base_parser, flags_off_homework, positive_int, run_main
 from common.dog_runs import DogSettings, image_dataset, load_dogset, run_side_by_side, train_dog_model
+from common.drivers import dog_data_facts
 from common.models import count_parameters, dog_cnn, in_channels_last, modern_dog_cnn
-from common.outputs import (Destination, choose_destination, content_key, load_checkpoint, pick_device, read_json,
-                            run_metadata, save_checkpoint, write_json)
-from common.plots import plt, save_figure
+from common.outputs import Destination, choose_destination, read_json
+from common.runtime import pick_device, run_metadata
 from common.training import PlateauStopper, flip_averaged_proba, fit, predict_proba, seeded
 from data.dogs import DogsDataset
 
 DEFAULT_EPOCHS = 16
-WATCHED_BREEDS = ("collie", "golden_retriever")  # the breeds the stand-in DogSet has fewest of
 
 
 @dataclass(frozen=True)
@@ -75,9 +73,11 @@ def test_accuracy(probs: torch.Tensor, y: np.ndarray) -> float:
     return float((probs.argmax(dim=1).cpu().numpy() == y).mean())
 
 
-def checkpoint_for(name: str, key_parts: list, dest: Destination, seed: int) -> tuple[Path, str]:
-    """(file, key) of a ladder model saved for this recipe, seed and data."""
-    key = content_key(name, *key_parts, seed)
+def checkpoint_for(name: str, build: Callable[[], nn.Module], key_parts: list, dest: Destination,
+                   seed: int) -> tuple[Path, str]:
+    """(file, key) of a ladder model saved for this network, recipe, seed, data and code (this
+    script's own recipes included)."""
+    key = model_key(build(), name, *key_parts, seed, source_fingerprint(Path(__file__)))
     return dest.checkpoints / f"beyond_{name}_seed{seed}_{key}.pt", key
 
 
@@ -85,7 +85,7 @@ def train_cached(name: str, build: Callable[[], nn.Module], train_fn: Callable[[
                  dest: Destination, seed: int) -> tuple[nn.Module, dict]:
     """Build the model with `seed` and train it with `train_fn`, or load what an earlier run saved
     for the same recipe, seed and data bytes."""
-    path, key = checkpoint_for(name, key_parts, dest, seed)
+    path, key = checkpoint_for(name, build, key_parts, dest, seed)
     model = seeded(build, seed, pick_device())
     record = load_checkpoint(path, key, model)
     if record is None:
@@ -125,6 +125,11 @@ def modern_training(data: DogsDataset, seed: int, recipe: ModernRecipe, threads:
     return train
 
 
+def modern_network() -> nn.Module:
+    """Rungs 2 and 4's network, in channels-last order."""
+    return in_channels_last(modern_dog_cnn())
+
+
 def modern_name(recipe: ModernRecipe) -> str:
     return "modern_cnn_weighted" if recipe.class_weighted else "modern_cnn"
 
@@ -132,7 +137,7 @@ def modern_name(recipe: ModernRecipe) -> str:
 def train_modern(data: DogsDataset, seed: int, recipe: ModernRecipe, dest: Destination, threads: int,
                  quiet: bool) -> tuple[nn.Module, dict]:
     """The modern CNN trained with `recipe` (rung 2, or rung 4 with class weights), or loaded when saved."""
-    return train_cached(modern_name(recipe), lambda: in_channels_last(modern_dog_cnn()),
+    return train_cached(modern_name(recipe), modern_network,
                         modern_training(data, seed, recipe, threads, quiet, f"{modern_name(recipe)} seed {seed}"),
                         [dataclasses.asdict(recipe), data.fingerprint], dest, seed)
 
@@ -149,8 +154,8 @@ def train_recipes_side_by_side(data: DogsDataset, seed: int, recipes: list[Moder
     in separate processes, each on `threads` threads (two single-thread processes beat one
     two-thread process on this 2-core CPU; bench/bench_modern_cnn.py). Returns the names of the
     recipes trained; their saved models are loaded afterwards."""
-    missing = [r for r in recipes if not checkpoint_for(modern_name(r), [dataclasses.asdict(r), data.fingerprint],
-                                                        dest, seed)[0].exists()]
+    missing = [r for r in recipes if not checkpoint_for(modern_name(r), modern_network,
+                                                        [dataclasses.asdict(r), data.fingerprint], dest, seed)[0].exists()]
     work = [(data.path, data.cache_dir, seed, recipe, dest, threads) for recipe in missing]
     trained = run_side_by_side(_modern_in_worker, work, jobs, "modern-CNN recipes")
     return {modern_name(r) for r in missing} if trained else set()
@@ -168,81 +173,9 @@ def rung(step: int, description: str, model: nn.Module, record: dict, probs: tor
 def homework_reference(dest: Destination, data: DogsDataset) -> dict | None:
     """Q15's 5-seed test accuracy on the same data, when results/q15.json has it."""
     q15 = read_json(dest.folder / "results" / "q15.json") or read_json(Path(__file__).parent / "results" / "q15.json")
-    if not q15 or q15.get("data_fingerprint") != data.fingerprint:
+    if not q15 or q15.get("dogset", {}).get("fingerprint") != data.fingerprint:
         return None
     return {"mean": q15["test_acc_mean"], "sd": q15["test_acc_sd"], "seeds": q15["seeds"]}
-
-
-def answer(ladder: list[dict], reference: dict | None, data: DogsDataset, seed: int, recipe: ModernRecipe,
-           total_seconds: float) -> str:
-    watched = [b for b in WATCHED_BREEDS if b in ladder[0]["recall"]]
-    header = ("| rung | what changed | parameters | epochs | training (s) | test accuracy | "
-              + " | ".join(f"{b} recall" for b in watched) + " |")
-    rows = [f"| {r['step']} | {r['description']} | {r['params']:,} | {r['epochs'] or '—'} | "
-            f"{r['train_seconds']:.0f} | **{r['test_acc']:.1%}** | "
-            + " | ".join(f"{r['recall'][b]:.2f}" for b in watched) + " |" for r in ladder]
-    steps = [f"rung {b['step']} {100 * (b['test_acc'] - a['test_acc']):+.1f} points" for a, b in zip(ladder, ladder[1:])]
-    best = max(ladder, key=lambda r: r["test_acc"])
-    text = [f"Data: {data_note(data)}. Every rung is trained from scratch on this CPU with seed {seed} (one seed: "
-            f"differences of a point or two between rungs are within seed-to-seed noise; the homework CNN's spread over "
-            f"seeds is the reference)." + (f" The homework's CNN (Q15) reaches {100 * reference['mean']:.1f} ± "
-                                           f"{100 * reference['sd']:.1f}% over {len(reference['seeds'])} seeds."
-                                           if reference else ""), "", header,
-            "|---:|---|---:|---:|---:|---:|" + "---:|" * len(watched), *rows, "",
-            f"What each rung bought, against the rung before: {'; '.join(steps)}. The best rung, {best['step']}, reaches "
-            f"**{best['test_acc']:.1%}**, {best['test_acc'] / ladder[0]['test_acc']:.1f}× the homework protocol's "
-            f"{ladder[0]['test_acc']:.1%} on the same images"
-            + (": the homework's low accuracy is the recipe's (plain SGD at lr 0.001, a stopping rule that fires on noise, "
-               "a network without normalisation), not the data's." if best["test_acc"] >= 2 * ladder[0]["test_acc"] else "."),
-            f"Rungs 2 and 4 train {recipe.epochs} epochs of batch {recipe.batch_size} with AdamW (max lr "
-            f"{recipe.max_lr:g}, weight decay {recipe.weight_decay:g}) on a one-cycle schedule, keeping the weights of "
-            f"the epoch with the lowest validation loss; the whole ladder took {total_seconds / 60:.1f} min here."]
-    if watched:
-        before, after = ladder[3]["recall"], ladder[-1]["recall"]
-        counts = np.bincount(data.trainY, minlength=10)
-        names = {data.get_semantic_label(k): int(counts[k]) for k in range(10)}
-        text.append(" and ".join(f"{b} ({names[b]} training images)" for b in watched)
-                    + f" are the breeds the stand-in DogSet has fewest of (median of all breeds: {np.median(counts):.0f}); "
-                    "weighting the loss by the inverse square root of each breed's training count moves their recall from "
-                    + ", ".join(f"{before[b]:.2f} to {after[b]:.2f} ({b})" for b in watched)
-                    + f", at an overall accuracy of {ladder[-1]['test_acc']:.1%} against {ladder[3]['test_acc']:.1%} (both with flip averaging).")
-    return "\n".join(text)
-
-
-def plot_accuracy(ladder: list[dict], reference: dict | None, subtitle: str):
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    labels = [f"{r['step']}: {r['description']}" for r in ladder]
-    ax.barh(labels, [100 * r["test_acc"] for r in ladder], color=[f"C{r['step']}" for r in ladder])
-    for i, r in enumerate(ladder):
-        ax.text(100 * r["test_acc"] + 0.5, i, f"{r['test_acc']:.1%}", va="center", fontsize=9)
-    if reference:
-        ax.axvline(100 * reference["mean"], color="black", linestyle="--",
-                   label=f"homework CNN, {len(reference['seeds'])}-seed mean ({100 * reference['mean']:.1f}%)")
-        ax.legend(loc="lower right", fontsize=8)
-    ax.axvline(10, color="grey", linestyle=":", linewidth=0.8)
-    ax.invert_yaxis()
-    ax.set(xlabel="test accuracy (%)", xlim=(0, 100), title="Beyond the homework: test accuracy per rung (one seed)")
-    ax.tick_params(axis="y", labelsize=7)
-    fig.suptitle(subtitle, fontsize=8, y=0.0, va="top")
-    fig.tight_layout()
-    return fig
-
-
-def plot_recall(ladder: list[dict], subtitle: str):
-    shown = [r for r in ladder if r["step"] in (0, 2, 4)]
-    breeds = list(shown[0]["recall"])
-    fig, ax = plt.subplots(figsize=(8, 5))
-    height = 0.8 / len(shown)
-    for i, r in enumerate(shown):
-        ax.barh(np.arange(len(breeds)) + i * height, [r["recall"][b] for b in breeds], height,
-                label=f"rung {r['step']}: {r['test_acc']:.1%} overall", color=f"C{r['step']}")
-    ax.set_yticks(np.arange(len(breeds)) + height * (len(shown) - 1) / 2, breeds)
-    ax.invert_yaxis()
-    ax.set(xlabel="recall on the test set", xlim=(0, 1), title="Per-breed recall: homework CNN, modern CNN, class-weighted")
-    ax.legend(fontsize=8, loc="lower right")
-    fig.suptitle(subtitle, fontsize=8, y=0.0, va="top")
-    fig.tight_layout()
-    return fig
 
 
 def main() -> None:
@@ -260,11 +193,9 @@ def main() -> None:
                         help="rungs 2 and 4 train side by side in this many processes (default: %(default)s)")
     args = parser.parse_args()
     data = load_dogset(args.dogset, args.cache_dir, args.quiet)
-    reasons = [f"--{k.replace('_', '-')} {getattr(args, k)}" for k, d in
-               (("seed", 0), ("epochs", DEFAULT_EPOCHS), ("homework_epochs", DogSettings.epochs)) if getattr(args, k) != d]
+    reasons = flags_off_homework(parser, args)
     dest = choose_destination(args.out, reasons)
     print(f"Data: {data.summary()}; seed {args.seed}")
-    started = time.perf_counter()
     x_test = image_dataset(*data.get_test_examples()).x.to(pick_device())
     homework = DogSettings(epochs=args.homework_epochs)
     ladder = []
@@ -294,26 +225,16 @@ def main() -> None:
     record["reused"] = record.get("reused", False) and modern_name(weighted) not in in_workers
     ladder.append(rung(4, "rung 3 + class weights (1/√count) + label smoothing 0.1", model, record,
                        flip_averaged_proba(model, x_test), data))
-    total = time.perf_counter() - started
     for r in ladder:
         print(f"rung {r['step']}: {r['test_acc']:.1%} test accuracy, {r['params']:,} parameters, {r['epochs']} epochs, "
               f"{r['train_seconds']:.0f} s{' (saved model reused)' if r['reused'] else ''} — {r['description']}")
-
-    reference = homework_reference(dest, data)
-    text = answer(ladder, reference, data, args.seed, recipe, total)
-    subtitle = f"Data: {data.summary()}; seed {args.seed}"
-    save_figure(plot_accuracy(ladder, reference, subtitle), dest.folder / "figures" / "beyond_accuracy.png")
-    save_figure(plot_recall(ladder, subtitle), dest.folder / "figures" / "beyond_recall.png")
-    write_json(dest.folder / "results" / "beyond.json", {
-        "script": "beyond_dog_cnn.py", "data": data.summary(), "data_fingerprint": data.fingerprint, "seeds": [args.seed],
-        "not_homework": "; ".join(reasons), "answers": {"Beyond": text},
-        "figures": {"Beyond": [["beyond_accuracy.png", "test accuracy per rung"],
-                               ["beyond_recall.png", "per-breed recall of rungs 0, 2 and 4"]]},
-        "recipe": dataclasses.asdict(recipe), "ladder": ladder, "homework_reference": reference,
-        "total_seconds": total, "threads": torch.get_num_threads(), "meta": run_metadata(pick_device()),
+    train_counts = np.bincount(data.trainY, minlength=10)
+    publish(dest, "beyond", {
+        "data": data.summary(), "dogset": dog_data_facts(data), "seeds": [args.seed], "not_homework": "; ".join(reasons),
+        "recipe": dataclasses.asdict(recipe), "ladder": ladder, "homework_reference": homework_reference(dest, data),
+        "train_counts": {data.get_semantic_label(k): int(train_counts[k]) for k in data.labels_in("train")},
+        "threads": args.threads, "meta": run_metadata(),
     })
-    print(f"\n{text}")
-    finish(dest)
 
 
 if __name__ == "__main__":

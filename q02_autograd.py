@@ -1,38 +1,32 @@
-"""Q1–Q3, the theory questions, with Q2's claims checked numerically.
+"""Q1–Q3, the theory questions, with Q2's claims measured.
 
-Q1 (tensors) and Q3 (why torch.Tensor) are explained in words. For Q2, the script builds a small network (3 → 4 → 2, tanh) in float64, computes the gradient of its loss
-with autograd (reverse-mode automatic differentiation, i.e. back-propagation), compares
-every entry with a central finite difference (L(θ + h) − L(θ − h)) / 2h, then takes one
-gradient-descent step θ ← θ − lr·∇θ L and shows the loss going down. Writes results/q02.json.
+For Q2 the script builds a small network (3 → 4 → 2, tanh) in float64, computes the gradient of
+its loss with autograd (reverse-mode automatic differentiation, i.e. back-propagation),
+compares every entry with a central finite difference (L(θ + h) − L(θ − h)) / 2h, and takes one
+gradient-descent step θ ← θ − lr·∇θ L to show the loss going down. It then times the forward
+and the backward pass separately on the homework's MNIST MLP (batch 10) and DogSet CNN
+(batch 32), on one torch thread as they train, and counts the multiply-adds each pass needs.
+
+Writes results/q02.json; the words are in answers/q02.py.
 """
 from __future__ import annotations
+
+import statistics
+import time
 
 import torch
 from torch import nn
 
-from common.answer_sheet import finish
-from common.cli import base_parser, positive_float, run_main
-from common.outputs import choose_destination, write_json
+from answers.sheet import publish
+from common.cli import base_parser, flags_off_homework, positive_float, run_main
+from common.models import DOG_IMAGE_SHAPE, dog_cnn, mnist_mlp
+from common.outputs import choose_destination
+from common.runtime import run_metadata
+from common.training import torch_threads
 
-Q1 = ("A tensor is an n-dimensional array of numbers of one type: a scalar has 0 dimensions, a vector 1, a matrix 2, "
-      "a batch of RGB images 4 (`[N, C, H, W]`). A `torch.Tensor` stores its values in one block of memory and "
-      "describes them with a `dtype`, a `shape` and `strides` (so reshaping, transposing and slicing are views without "
-      "copies), lives on a `device` (CPU or GPU), and can record the operations applied to it for automatic "
-      "differentiation (`requires_grad`). Every input, weight, activation and gradient in the scripts here is one.")
-Q2 = ("Automatic differentiation computes exact derivatives of a program by applying the chain rule to each elementary "
-      "operation it performs. In PyTorch, `autograd` records the operations of the forward pass as a graph; "
-      "`loss.backward()` walks that graph from the loss back to the inputs, multiplying local derivatives (reverse-mode "
-      "autodiff), and leaves dL/dθ in each parameter's `.grad`. Back-propagation *is* reverse-mode automatic "
-      "differentiation applied to a neural network's loss: one backward pass costs about as much as the forward pass, "
-      "whatever the number of parameters. Gradient descent is the separate step that *uses* those gradients: "
-      "θ ← θ − lr·∇θL (`torch.optim.SGD`). Autodiff/back-propagation answer \"which way is downhill\"; gradient descent "
-      "takes the step.")
-Q3 = ("A NumPy array has no gradient tracking and runs only on the CPU. A `torch.Tensor` offers the same array "
-      "operations plus (1) autograd: operations on tensors with `requires_grad=True` build the graph that `backward()` "
-      "differentiates, which is what training needs; (2) devices: `.to('cuda')` moves data and computation to a GPU "
-      "with the same code; (3) the ecosystem: `nn.Module` layers, losses, optimizers and `DataLoader` all take and "
-      "return tensors. Conversion is cheap when needed: `torch.from_numpy` and `.numpy()` share memory on the CPU.")
 DEFAULT_LR = 0.1
+TIMING_REPEATS = 7  # medians of 7 timed blocks of TIMING_STEPS passes each
+TIMING_STEPS = 50
 
 
 def finite_difference_gradients(model: nn.Module, loss_of, h: float = 1e-6) -> list[torch.Tensor]:
@@ -54,13 +48,68 @@ def finite_difference_gradients(model: nn.Module, loss_of, h: float = 1e-6) -> l
     return gradients
 
 
+def multiply_adds(model: nn.Module, x: torch.Tensor) -> dict[str, int]:
+    """Multiply-adds of one forward and one backward pass on `x`, counted layer by layer.
+
+    A Linear or Conv2d layer costs (output elements) × (inputs per output) multiply-adds
+    forward. Backward it costs as much again for its weights' gradient and, except for the
+    first layer (the input needs no gradient), as much again for its input's gradient."""
+    layers = []
+    hooks = [m.register_forward_hook(lambda m, i, o: layers.append(
+        o.numel() * (m.in_features if isinstance(m, nn.Linear) else m.weight[0].numel())))
+        for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
+    with torch.no_grad():
+        model(x)
+    for hook in hooks:
+        hook.remove()
+    return {"forward": sum(layers), "backward": sum(layers) + sum(layers[1:]), "first_layer_share": layers[0] / sum(layers)}
+
+
+def time_passes(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict:
+    """Median µs of one forward pass (network and loss) and of one backward pass, timed
+    separately over TIMING_REPEATS blocks of TIMING_STEPS passes on one thread."""
+    loss_fn = nn.CrossEntropyLoss()
+    forward, backward = [], []
+    with torch_threads(1):
+        for _ in range(3):  # warm-up
+            loss_fn(model(x), y).backward()
+        for _ in range(TIMING_REPEATS):
+            spent_forward = spent_backward = 0.0
+            for _ in range(TIMING_STEPS):
+                model.zero_grad(set_to_none=True)
+                start = time.perf_counter()
+                loss = loss_fn(model(x), y)
+                middle = time.perf_counter()
+                loss.backward()
+                spent_forward += middle - start
+                spent_backward += time.perf_counter() - middle
+            forward.append(spent_forward / TIMING_STEPS * 1e6)
+            backward.append(spent_backward / TIMING_STEPS * 1e6)
+    return {"forward_us": statistics.median(forward), "backward_us": statistics.median(backward),
+            "ratio": statistics.median(b / f for f, b in zip(forward, backward)),
+            "forward_us_runs": forward, "backward_us_runs": backward}
+
+
+def measure_backward_cost(seed: int) -> list[dict]:
+    """Q2's cost claim, measured on the homework's two trained networks at their batch sizes."""
+    rows = []
+    for name, build, shape, batch in (("MNIST MLP 784→128→64→10", mnist_mlp, (784,), 10),
+                                      ("DogSet CNN of Q14", dog_cnn, DOG_IMAGE_SHAPE, 32)):
+        torch.manual_seed(seed)
+        model = build()
+        x, y = torch.randn(batch, *shape), torch.randint(0, 10, (batch,))
+        rows.append({"network": name, "batch": batch, "threads": 1, "repeats": TIMING_REPEATS, "steps": TIMING_STEPS,
+                     "multiply_adds": multiply_adds(model, x), **time_passes(model, x, y)})
+    return rows
+
+
 def main() -> None:
     parser = base_parser(__doc__)
     parser.add_argument("--lr", type=positive_float, default=DEFAULT_LR,
                         help="learning rate of the gradient-descent step (default: %(default)s)")
     args = parser.parse_args()
-    dest = choose_destination(args.out, [f"--{name} {value}" for name, value, default in
-                                         (("seed", args.seed, 0), ("lr", args.lr, DEFAULT_LR)) if value != default])
+    reasons = flags_off_homework(parser, args)
+    dest = choose_destination(args.out, reasons)
     torch.manual_seed(args.seed)
     model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).double()
     x, y = torch.randn(8, 3, dtype=torch.float64), torch.randint(0, 2, (8,))
@@ -72,23 +121,18 @@ def main() -> None:
     loss.backward()  # back-propagation: reverse-mode autodiff through the graph autograd recorded
     numeric = finite_difference_gradients(model, loss_of)
     errors = [float((p.grad - g).abs().max()) for p, g in zip(model.parameters(), numeric)]
-    scale = max(float(g.abs().max()) for g in numeric)
     with torch.no_grad():
         for p in model.parameters():
             p -= args.lr * p.grad  # one step of gradient descent
         after = loss_of().item()
-    parameters = sum(p.numel() for p in model.parameters())
-    check = (f"`q02_autograd.py` checks this on a 3-4-2 tanh network: autograd's gradient of all {parameters} parameters "
-             f"agrees with central finite differences to {max(errors):.1e} (largest gradient {scale:.2f}), and one "
-             f"gradient-descent step with lr {args.lr:g} lowers the loss from {loss.item():.4f} to {after:.4f}.")
-    answers = {"Q1": Q1, "Q2": f"{Q2}\n\n{check}", "Q3": Q3}
-    write_json(dest.folder / "results" / "q02.json", {
-        "script": "q02_autograd.py", "seeds": [args.seed], "answers": answers,
-        "parameters": parameters, "max_abs_difference": max(errors), "largest_gradient": scale,
-        "loss_before": loss.item(), "loss_after_one_step": after, "lr": args.lr,
+    print("Q2: timing forward and backward passes on one thread ...", flush=True)
+    publish(dest, "q02", {
+        "seeds": [args.seed], "not_homework": "; ".join(reasons),
+        "parameters": sum(p.numel() for p in model.parameters()), "max_abs_difference": max(errors),
+        "largest_gradient": max(float(g.abs().max()) for g in numeric), "loss_before": loss.item(),
+        "loss_after_one_step": after, "lr": args.lr, "backward_cost": measure_backward_cost(args.seed),
+        "meta": run_metadata(),
     })
-    print(f"Q2: {check}")
-    finish(dest)
 
 
 if __name__ == "__main__":

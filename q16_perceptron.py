@@ -8,7 +8,7 @@ literals: weight +1 for an input that must be 1, −1 for one that must be 0, bi
 
 The script builds that network for every Boolean function of 3 inputs (256) and of 4
 inputs (65,536), plus parity and majority for larger n, and checks every output against
-the truth table. Writes results/q16.json.
+the truth table. Writes results/q16.json; the words are in answers/q16.py.
 """
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from common.answer_sheet import finish
+from answers.sheet import publish
 from common.base import UserError
-from common.cli import base_parser, positive_int, run_main
-from common.outputs import choose_destination, write_json
+from common.cli import base_parser, flags_off_homework, positive_int, run_main
+from common.outputs import choose_destination
 
 DEFAULT_MAX_N = 10
+EXHAUSTIVE_N = (1, 2, 3, 4)  # every function of up to 4 inputs: 2 + 4 + 16 + 256 + 65,536
 MEMORY_LIMIT = 2 * 2**30  # bytes the largest check may take
 
 
@@ -93,7 +94,7 @@ NAMED_FUNCTIONS = {
 
 
 def main() -> None:
-    parser = base_parser(__doc__)
+    parser = base_parser(__doc__, seeds="none")
     parser.add_argument("--max-n", type=positive_int, default=DEFAULT_MAX_N,
                         help="largest n for parity and majority (default: %(default)s)")
     args = parser.parse_args()
@@ -101,39 +102,22 @@ def main() -> None:
         largest = max(n for n in range(2, 64) if memory_needed(n) <= MEMORY_LIMIT)
         raise UserError(f"--max-n {args.max_n}: checking parity would take about {memory_needed(args.max_n) / 2**30:,.0f} "
                         f"GiB; at most {largest} fits the {MEMORY_LIMIT / 2**30:.0f} GiB limit")
-    dest = choose_destination(args.out, [f"--{k.replace('_', '-')} {v}" for k, v, d in
-                                         (("seed", args.seed, 0), ("max_n", args.max_n, DEFAULT_MAX_N)) if v != d])
-    exhaustive = {n: verify_all_functions(n) for n in (1, 2, 3, 4)}
+    reasons = flags_off_homework(parser, args)
+    dest = choose_destination(args.out, reasons)
+    exhaustive = {n: verify_all_functions(n) for n in EXHAUSTIVE_N}
     named = []
     for name, function in NAMED_FUNCTIONS.items():
         for n in range(2, args.max_n + 1):
             x = all_inputs(n)
             net = build_network(function(x))
-            correct = bool(np.array_equal(net(x), function(x)))
-            named.append({"function": name, "n": n, "hidden_units": net.hidden_units, "correct": correct})
+            named.append({"function": name, "n": n, "hidden_units": net.hidden_units,
+                          "correct": bool(np.array_equal(net(x), function(x)))})
     all_correct = all(e == c for c, e in exhaustive.values()) and all(row["correct"] for row in named)
-    largest = max(row["n"] for row in named)
-    text = ("**Yes.** A *single* perceptron cannot compute XOR, but a network of them computes every Boolean function. "
-            "Construction: one hidden threshold unit per row of the truth table on which the function is 1, with weight "
-            "+1 for each input that is 1 in that row, −1 for each input that is 0, and bias 0.5 − (number of ones), so it "
-            "fires on exactly that row; one output unit with weights 1 and bias −0.5 ORs them. It needs at most 2ⁿ hidden "
-            "units (the function that is always 1); parity needs 2ⁿ⁻¹ with this construction.\n\n"
-            "`q16_perceptron.py` builds this network for every function and compares it with the truth table: "
-            + ", ".join(f"{e:,} of {c:,} functions of {n} input{'s' * (n > 1)} exact" for n, (c, e) in exhaustive.items())
-            + ". Parity and majority: " + ", ".join(
-                f"{x['function']} n={x['n']} with {x['hidden_units']} hidden units {'exact' if x['correct'] else 'WRONG'}"
-                for x in named if x["n"] in (4, largest)) + ".")
-    write_json(dest.folder / "results" / "q16.json", {
-        "script": "q16_perceptron.py", "answers": {"Q16": text},
-        "corrections": [{"question": "Q16", "old": "No", "now": "Yes, checked on every function of up to 4 inputs"}],
-        "all_correct": all_correct,
-        "exhaustive": {str(n): {"functions": c, "exact": e} for n, (c, e) in exhaustive.items()},
-        "named_functions": named, "worst_case_hidden_units": "2^n (the constant-true function)",
-    })
-    print(f"Q16: {text}")
     if not all_correct:
         raise SystemExit("some networks disagree with their truth tables")
-    finish(dest)
+    publish(dest, "q16", {"not_homework": "; ".join(reasons), "all_correct": all_correct,
+                          "exhaustive": {str(n): {"functions": c, "exact": e} for n, (c, e) in exhaustive.items()},
+                          "named_functions": named})
 
 
 if __name__ == "__main__":

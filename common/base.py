@@ -2,7 +2,6 @@
 path helpers. It imports nothing of the project, so importing it is free of cycles."""
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
@@ -36,11 +35,3 @@ def check_writable_dir(path: Path, what: str) -> Path:
     except OSError as error:
         raise UserError(f"{what} {path}: not writable ({error.strerror or error})") from None
     return path
-
-
-def flags_differing_from_defaults(settings, ignore: tuple[str, ...] = ("threads",)) -> list[str]:
-    """'--epochs 2'-style notes for every field of a settings dataclass that differs from the
-    class's defaults (the homework's), leaving out `ignore` (threads change speed, not answers)."""
-    defaults = type(settings)()
-    return [f"--{f.name.replace('_', '-')} {getattr(settings, f.name)}" for f in dataclasses.fields(settings)
-            if f.name not in ignore and getattr(settings, f.name) != getattr(defaults, f.name)]

@@ -59,20 +59,50 @@ class OneLineParser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def base_parser(description: str, *, seeds: bool = False) -> argparse.ArgumentParser:
-    """A parser with the flags every question script shares: --seed (or --seeds), --quiet, --out."""
+def base_parser(description: str, *, seeds: str = "one") -> argparse.ArgumentParser:
+    """A parser with the flags every question script shares: --quiet, --out, and --seed
+    (`seeds="one"`), --seeds (`"many"`) or neither (`"none"`: nothing random to fix)."""
     parser = OneLineParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
-    if seeds:
+    if seeds == "many":
         parser.add_argument("--seeds", type=seed_int, nargs="+", default=list(HOMEWORK_SEEDS),
                             help="one run per seed; each fixes the subsets, initial weights and shuffling "
                                  "(default: %(default)s)")
-    else:
+    elif seeds == "one":
         parser.add_argument("--seed", type=seed_int, default=0, help="random seed (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.add_argument("--out", type=Path, default=None,
                         help="folder for figures/, results/, checkpoints/ and ANSWERS.md (default: the repository "
                              "for a homework run on full data, else runs/trial)")
     return parser
+
+
+# Flags that choose where data is read and written, or how fast a run goes: they never change an answer.
+NOT_SETTINGS = {"quiet", "out", "threads", "jobs", "mnist_dir", "dogset", "cache_dir"}
+
+
+def flags_off_homework(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                       homework: dict | None = None) -> list[str]:
+    """'--epochs 2'-style notes for every flag given a value other than the homework's, leaving
+    out the flags that cannot change an answer (NOT_SETTINGS). The homework's value is the
+    flag's default unless `homework` names another (q04's answer needs `--full`). The one
+    place that decides whether a run's settings are the homework's."""
+    notes = []
+    for action in parser._actions:
+        if action.dest in NOT_SETTINGS or action.default == argparse.SUPPRESS:
+            continue
+        value, default = getattr(args, action.dest), (homework or {}).get(action.dest, action.default)
+        if default is True and value is False:
+            notes.append(f"without {action.option_strings[-1]}")
+            continue
+        if isinstance(value, list) and isinstance(default, list):
+            value = list(dict.fromkeys(value))
+            if action.dest == "sizes":
+                value = sorted(value)
+        if value != default:
+            flag = action.option_strings[-1]
+            shown = " ".join(map(str, value)) if isinstance(value, list) else "" if value is True else str(value)
+            notes.append(f"{flag} {shown}".strip())
+    return notes
 
 
 def unique_seeds(seeds: list[int]) -> tuple[int, ...]:
@@ -137,8 +167,3 @@ def add_dog_flags(parser: argparse.ArgumentParser, defaults) -> None:
                         help="torch threads per training process (default: %(default)s)")
     parser.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
                         help="seeds trained side by side in separate processes (default: %(default)s, the cores here)")
-
-
-def seeds_note(seeds: tuple[int, ...]) -> list[str]:
-    """A reason this run is not the homework's, when its seeds are not the committed 0–4."""
-    return [] if seeds == HOMEWORK_SEEDS else [f"--seeds {' '.join(map(str, seeds))}"]

@@ -17,9 +17,10 @@ from typing import Callable
 import torch
 from torch import nn
 
-from common.base import check_writable_dir, flags_differing_from_defaults
+from common.base import check_writable_dir
+from common.checkpoints import load_checkpoint, model_key, save_checkpoint
 from common.models import count_parameters, dog_cnn, dog_mlp
-from common.outputs import content_key, load_checkpoint, pick_device, save_checkpoint
+from common.runtime import pick_device
 from common.training import PlateauStopper, evaluate, fit, seeded, torch_threads
 from data.dogs import DogsDataset, resolve_cache_dir
 from my_dataset import MyDataset
@@ -38,14 +39,6 @@ class DogSettings:
     min_delta: float = 1e-4
     threads: int = 1  # per training process; seeds train side by side in processes (train_seeds' jobs)
 
-    def differences_from_homework(self) -> list[str]:
-        """'--epochs 2'-style notes for every training setting that is not the homework's."""
-        return flags_differing_from_defaults(self)
-
-    def describe(self) -> str:
-        return (f"batch {self.batch_size}, SGD lr {self.lr:g}, CrossEntropyLoss, at most {self.epochs} epochs, stop when "
-                f"the validation loss has not decreased by more than {self.min_delta:g} for {self.patience} epochs in a row")
-
 
 def image_dataset(x, y) -> MyDataset:
     """[N, 64, 64, 3] images as the [N, 3, 64, 64] MyDataset both networks take."""
@@ -57,11 +50,11 @@ class TrainedDogModel:
     """One seed's trained network: the homework's last-epoch weights, plus the test accuracy
     of the weights from the epoch with the lowest validation loss."""
 
-    kind: str
     seed: int
     model: nn.Module
     history: list[dict]
     stop_reason: str
+    stopped_early: bool
     train_seconds: float
     best_epoch: int
     test_acc: float
@@ -71,13 +64,15 @@ class TrainedDogModel:
     def summary(self) -> dict:
         """The per-seed entry of a results file."""
         return {"seed": self.seed, "epochs_trained": len(self.history), "stop_reason": self.stop_reason,
+                "stopped_early": self.stopped_early,
                 "train_seconds": self.train_seconds, "best_val_loss_epoch": self.best_epoch,
                 "test_acc": self.test_acc, "test_acc_best_weights": self.test_acc_best, "history": self.history}
 
 
 def checkpoint_of(kind: str, data: DogsDataset, seed: int, settings: DogSettings, checkpoints: Path) -> tuple[Path, str]:
     """(file, key) of the saved model for these settings, seed and data bytes."""
-    key = content_key(kind, dataclasses.asdict(dataclasses.replace(settings, threads=None)), seed, data.fingerprint)
+    key = model_key(MODELS[kind](), kind, dataclasses.asdict(dataclasses.replace(settings, threads=None)), seed,
+                    data.fingerprint)
     return checkpoints / f"dog_{kind}_seed{seed}_{key}.pt", key
 
 
@@ -100,13 +95,15 @@ def train_dog_model(kind: str, data: DogsDataset, seed: int, settings: DogSettin
         )
         best_model.load_state_dict(result.best_state)
         record = {"history": result.history_dicts(), "stop_reason": result.stop_reason,
+                  "stopped_early": result.stopped_early,
                   "train_seconds": result.train_seconds, "best_epoch": result.best_epoch}
         save_checkpoint(path, key, model, record)
         save_checkpoint(path.with_suffix(".best.pt"), key, best_model, record)
     test = image_dataset(*data.get_test_examples()).to(device)
     with torch_threads(settings.threads):
         test_acc, test_acc_best = evaluate(model, test)[1], evaluate(best_model, test)[1]
-    return TrainedDogModel(kind, seed, model, record["history"], record["stop_reason"], record["train_seconds"],
+    return TrainedDogModel(seed, model, record["history"], record["stop_reason"], record["stopped_early"],
+                           record["train_seconds"],
                            record["best_epoch"], test_acc, test_acc_best, reused)
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 from torch import nn
 
-from common.base import UserError, flags_differing_from_defaults
+from common.base import UserError
+from common.checkpoints import load_checkpoint, model_key, save_checkpoint
 from common.models import mnist_mlp
-from common.outputs import content_key, load_checkpoint, pick_device, save_checkpoint
+from common.runtime import pick_device
 from common.training import evaluate, fit, seeded, torch_threads
 from load_data import as_features, load_mnist_data, read_mnist
 from my_dataset import MyDataset
@@ -30,13 +31,6 @@ class MnistSettings:
     lr: float = 0.01
     test_per_class: int = 100  # Q6: a balanced 1,000-image test set
     threads: int = 1  # one torch thread: faster and far steadier at batch 10 (bench/bench_train_loop.py)
-
-    def differences_from_homework(self) -> list[str]:
-        """'--epochs 2'-style notes for every training setting that is not the homework's."""
-        return flags_differing_from_defaults(self)
-
-    def describe(self) -> str:
-        return f"SGD lr {self.lr:g}, batch {self.batch_size}, {self.epochs} epochs"
 
 
 def check_sizes(sizes: list[int]) -> list[int]:
@@ -97,11 +91,11 @@ def train_one_size(mnist_dir: Path | None, size: int, seed: int, settings: Mnist
     """
     split = load_mnist_data(size // 10, settings.test_per_class, mnist_folder=mnist_dir, seed=seed)
     test = MyDataset(split.test_features, split.test_targets)
-    key = content_key(dataclasses.replace(settings, threads=1).__dict__, seed, split.train_features,
-                      split.train_targets)
-    path = checkpoints / f"mnist_mlp_n{size}_seed{seed}_{key}.pt"
     device = pick_device()
     model = seeded(mnist_mlp, seed, device)
+    key = model_key(model, dataclasses.replace(settings, threads=1).__dict__, seed, split.train_features,
+                    split.train_targets)
+    path = checkpoints / f"mnist_mlp_n{size}_seed{seed}_{key}.pt"
     record = load_checkpoint(path, key, model) if reuse else None
     reused = record is not None
     if not reused:

@@ -4,22 +4,16 @@ The committed answer key (ANSWERS.md, results/, figures/ at the repository root)
 only by a homework run on full data; any other run writes to runs/trial/ (git-ignored)
 unless --out names a folder. Every file is written to a temporary file first and moved into
 place with os.replace (atomic on one file system); temporary files a killed run left
-behind are removed by the next write. No plotting here: writing JSON never imports
-matplotlib.
+behind are removed by the next write. Neither torch nor matplotlib is imported here, so the
+answer sheet can be rendered on a machine without them.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import platform
-import sys
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
-
-import torch
 
 from common.base import REPO_ROOT, UserError, check_writable_dir
 
@@ -101,80 +95,3 @@ def read_json(path: Path) -> Any:
         return json.loads(path.read_text())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise UserError(f"{path}: not a readable results file ({error}); rerun the script that writes it") from None
-
-
-def content_key(*parts: Any) -> str:
-    """A short hash of settings and data: numpy arrays and tensors by their bytes, the rest by JSON."""
-    digest = hashlib.sha256()
-    for part in parts:
-        if hasattr(part, "tobytes"):
-            array = part.numpy() if isinstance(part, torch.Tensor) else part
-            digest.update(f"{array.dtype}{array.shape}".encode())
-            digest.update(array.tobytes())
-        else:
-            digest.update(json.dumps(part, sort_keys=True, default=str).encode())
-    return digest.hexdigest()[:16]
-
-
-def save_checkpoint(path: Path, key: str, model: torch.nn.Module, record: dict) -> Path:
-    """torch.save the model's weights with the key of the settings and data that produced them."""
-    payload = {"key": key, "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
-               "record": record}
-    return atomic_write(path, lambda tmp: torch.save(payload, tmp))
-
-
-def load_checkpoint(path: Path, key: str, model: torch.nn.Module) -> dict | None:
-    """Load the weights saved at `path` into `model` and return their record, if they were
-    saved by `save_checkpoint` under the same key and fit the model; else None (retrain).
-    A corrupt or foreign file (a list, a tensor, another model) is ignored, never a crash."""
-    if not path.exists():
-        return None
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-        if not (isinstance(payload, dict) and payload.get("key") == key and isinstance(payload.get("record"), dict)):
-            return None
-        model.load_state_dict(payload["state_dict"])
-    except Exception:  # noqa: BLE001 - anything unreadable means: train again
-        return None
-    return payload["record"]
-
-
-def cpu_model() -> str:
-    """The CPU's marketing name, for results files (timings mean little without it)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def cpu_caches() -> dict[str, str]:
-    """Cache sizes of CPU 0 as the kernel reports them, e.g. {'L1d': '32K', 'L2': '512K', 'L3': '32768K'}."""
-    caches = {}
-    for index in sorted(Path("/sys/devices/system/cpu/cpu0/cache").glob("index*")):
-        try:
-            level, kind = (index / "level").read_text().strip(), (index / "type").read_text().strip()
-            size = (index / "size").read_text().strip()
-        except OSError:
-            continue
-        caches[f"L{level}" + {"Data": "d", "Instruction": "i"}.get(kind, "")] = size
-    return caches
-
-
-def run_metadata(device: torch.device) -> dict:
-    """Where and how a run happened: recorded in every results file."""
-    return {
-        "date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-        "device": str(device),
-        "cpu": cpu_model(),
-        "torch": torch.__version__,
-        "python": platform.python_version(),
-    }
-
-
-def pick_device() -> torch.device:
-    """CUDA when present, else CPU."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")

@@ -54,12 +54,6 @@ def conv2d_output_shape(
     return (n, out_channels, out[0], out[1])
 
 
-def explain_dimension(size: int, k: int, s: int, p: int, d: int) -> str:
-    """The formula written out with numbers for one dimension."""
-    return (f"⌊({size} + 2·{p} − {d}·({k} − 1) − 1) / {s}⌋ + 1 = ⌊{size + 2 * p - d * (k - 1) - 1}/{s}⌋ + 1 = "
-            f"{conv_output_size(size, k, s, p, d)}")
-
-
 def receptive_field(layers: Sequence[tuple[int, int]]) -> int:
     """Side of the input patch one output pixel sees after conv layers given as (kernel, stride)."""
     field, jump = 1, 1

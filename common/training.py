@@ -97,6 +97,7 @@ class EpochRecord:
 class FitResult:
     history: list[EpochRecord] = field(default_factory=list)
     stop_reason: str = ""
+    stopped_early: bool = False  # by the stopper, before the epoch cap
     train_seconds: float = 0.0  # wall time of the training epochs alone, evaluation excluded
     best_epoch: int | None = None  # epoch of the lowest validation loss
     best_state: dict | None = None  # the weights after that epoch (with keep_best)
@@ -126,27 +127,35 @@ def show_progress(requested: bool) -> bool:
 def train_one_epoch(
     model: nn.Module, data: MyDataset, loss_fn: nn.Module, optimizer: PlainSGD | torch.optim.Optimizer,
     batch_size: int, generator: torch.Generator, scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
-) -> float:
-    """One pass over `data` in a fresh random order; returns the mean of the batch losses."""
+    count_correct: bool = False,
+) -> tuple[float, float | None]:
+    """One pass over `data` in a fresh random order; returns (mean of the batch losses, accuracy
+    during the epoch). The accuracy counts, with `count_correct`, the examples each batch's
+    forward pass classified right before its step (Keras' training accuracy); else it is None."""
     model.train()
     order = torch.randperm(len(data), generator=generator).to(data.x.device)
     total = torch.zeros((), device=data.x.device)
+    correct = torch.zeros((), dtype=torch.int64, device=data.x.device)
     batches = order.split(batch_size)
     for index in batches:
         optimizer.zero_grad()
-        loss = loss_fn(model(data.x.index_select(0, index)), data.y.index_select(0, index))
+        logits, y = model(data.x.index_select(0, index)), data.y.index_select(0, index)
+        loss = loss_fn(logits, y)
         loss.backward()
         optimizer.step()
         if scheduler is not None:
             scheduler.step()
         total += loss.detach()
-    return total.item() / len(batches)
+        if count_correct:
+            correct += (logits.detach().argmax(dim=1) == y).sum()
+    return total.item() / len(batches), correct.item() / len(data) if count_correct else None
 
 
 @torch.no_grad()
 def evaluate(model: nn.Module, data: MyDataset, loss_fn: nn.Module | None = None, batch_size: int = 256) -> tuple[float, float]:
-    """(mean loss per example, accuracy) on `data`, in batches of 256 without gradients (batches of 1,024
-    made the CNN's convolutions twice as slow on this CPU)."""
+    """(mean loss per example, accuracy) on `data`, in batches of 256 without gradients:
+    bench/bench_evaluate.py measures 128–256 as the fastest for the CNN on one thread, and
+    1,024 as about 2.5× slower."""
     model.eval()
     loss_fn = loss_fn or nn.CrossEntropyLoss()
     loss_sum, correct = 0.0, 0
@@ -186,8 +195,8 @@ def fit(
     """Train `model` in place; by default the homework's plain SGD(lr) on CrossEntropyLoss.
 
     Each epoch records the training loss; with `val` also the validation loss and accuracy
-    (always unweighted cross-entropy), and with `track_train_acc` the training accuracy (a
-    separate pass in eval mode). With `stopper`, training ends early when
+    (always unweighted cross-entropy), and with `track_train_acc` the training accuracy during
+    the epoch (from the forward passes that computed the training loss; no second pass). With `stopper`, training ends early when
     stopper.update(val_loss) says so. `optimizer(params)` and `scheduler(optimizer,
     total_steps)` replace plain SGD and add a per-step schedule; `loss_fn` replaces the
     training loss. `keep_best` keeps a copy of the weights of the epoch with the lowest
@@ -211,23 +220,22 @@ def fit(
         bar = tqdm(range(1, epochs + 1), desc=desc, unit="epoch", disable=not show_progress(progress), leave=False)
         for epoch in bar:
             started = time.perf_counter()
-            loss = train_one_epoch(model, train, loss_fn, opt, batch_size, generator, schedule)
+            loss, train_acc = train_one_epoch(model, train, loss_fn, opt, batch_size, generator, schedule,
+                                              count_correct=track_train_acc)
             result.train_seconds += time.perf_counter() - started
             if not math.isfinite(loss):
                 raise TrainingDiverged(f"training diverged at epoch {epoch}, loss {loss}; try a smaller --lr")
-            record = EpochRecord(epoch, loss)
+            record = EpochRecord(epoch, loss, train_acc=train_acc)
             if val is not None:
                 record.val_loss, record.val_acc = evaluate(model, val, plain_loss)
                 if record.val_loss < best_loss:
                     best_loss, result.best_epoch = record.val_loss, epoch
                     if keep_best or restore_best:
                         result.best_state = copy.deepcopy(model.state_dict())
-            if track_train_acc:
-                record.train_acc = evaluate(model, train, plain_loss)[1]
             result.history.append(record)
             bar.set_postfix({k: f"{v:.4f}" for k, v in asdict(record).items() if k != "epoch" and v is not None})
             if stopper is not None and stopper.update(record.val_loss):
-                result.stop_reason = stopper.reason()
+                result.stop_reason, result.stopped_early = stopper.reason(), True
                 break
         bar.close()
     if restore_best and result.best_state is not None:

@@ -1,0 +1,107 @@
+"""Q6–Q7 in words and figures: test accuracy against training-set size over seeds, and what
+the trend says against the two kinds of noise. Facts from q06_mnist_acc.py (results/q06.json)."""
+from __future__ import annotations
+
+import numpy as np
+
+from answers.mnist import describe_mnist
+from answers.words import agree, compare, pct_spread, seed_list
+
+
+def increasing(values: list[float]) -> bool:
+    return all(b > a for a, b in zip(values, values[1:]))
+
+
+def judge_trend(runs: list[dict], key: str) -> dict:
+    """One test set's trend over sizes across seeds: how many seeds rise at every step, and the
+    gain from the smallest to the largest set (mean and sd over seeds, as fractions)."""
+    per_seed = np.array([r[f"{key}_per_seed"] for r in runs]).T  # [seed, size]
+    gains = per_seed[:, -1] - per_seed[:, 0]
+    return {"monotone_seeds": int(sum(increasing(list(row)) for row in per_seed)), "seeds": len(per_seed),
+            "gain_mean": float(gains.mean()), "gain_sd": float(gains.std(ddof=1)) if len(gains) > 1 else 0.0}
+
+
+def judge_q7(runs: list[dict], test_size: int) -> dict:
+    """The verdicts of Q7: the trend on each test set, the test sample's standard error, and
+    whether the mean gain is beyond three of them (`clear_gain`)."""
+    mean_acc = float(np.mean([r["test_acc_mean"] for r in runs]))
+    error = (mean_acc * (1 - mean_acc) / test_size) ** 0.5
+    gain = runs[-1]["test_acc_mean"] - runs[0]["test_acc_mean"]
+    trends = {key: judge_trend(runs, key) for key in ("test_acc", "test_acc_all") if f"{key}_per_seed" in runs[0]}
+    return {"trends": trends, "standard_error": error, "gain": gain, "clear_gain": gain > 3 * error}
+
+
+def trend(runs: list[dict], key: str, verdict: dict, label: str) -> str:
+    first, last = runs[0], runs[-1]
+    verb = compare(verdict["gain_mean"] * 100, 0.0, "{:.1f}", "rises", "falls", "stays about the same")
+    return (f"On {label}, accuracy {verb} from {pct_spread(first[f'{key}_per_seed'])} with {first['size']:,} examples to "
+            f"{pct_spread(last[f'{key}_per_seed'])} with {last['size']:,} (mean ± sd over seeds); it increases at every "
+            f"step in {agree(verdict['monotone_seeds'], verdict['seeds'])}, and the gain from the smallest to the largest "
+            f"set is {100 * verdict['gain_mean']:+.1f} ± {100 * verdict['gain_sd']:.1f} points.")
+
+
+def answer_q6(f: dict) -> str:
+    runs, test_size, all_size = f["runs"], f["test_examples"], f["test_examples_all"]
+    header = f"| training examples | balanced {test_size:,} test images |" + (
+        f" all {all_size:,} test images |" if all_size else "") + " per seed, balanced set |"
+    rows = [f"| {r['size']:,} | {pct_spread(r['test_acc_per_seed'])} |"
+            + (f" {pct_spread(r['test_acc_all_per_seed'])} |" if all_size else "")
+            + " " + ", ".join(f"{100 * a:.1f}" for a in r["test_acc_per_seed"]) + " |" for r in runs]
+    return "\n".join([
+        "Test accuracy, mean ± sample standard deviation over seeds; each seed draws its own balanced training subsets, "
+        "initial weights, shuffling order and balanced test set.", "", header,
+        "|---:|---:|" + ("---:|" if all_size else "") + "---|", *rows])
+
+
+def answer_q7(f: dict) -> str:
+    runs, test_size, all_size, verdict = f["runs"], f["test_examples"], f["test_examples_all"], f["verdict"]
+    error = 100 * verdict["standard_error"]
+    text = [trend(runs, "test_acc", verdict["trends"]["test_acc"], f"the balanced {test_size:,} test images")]
+    if all_size:
+        text.append(trend(runs, "test_acc_all", verdict["trends"]["test_acc_all"], f"all {all_size:,} test images"))
+        sd_small = np.mean([r["test_acc_sd"] for r in runs]) * 100
+        sd_all = np.mean([r["test_acc_all_sd"] for r in runs]) * 100
+        change = compare(sd_all, sd_small, "{:.1f}", f"rises from {sd_small:.1f} to {sd_all:.1f} points",
+                         f"falls from {sd_small:.1f} to {sd_all:.1f} points", f"stays at about {sd_all:.1f} points")
+        text.append(f"Two kinds of noise are mixed on the balanced set: the training run's (which examples, which "
+                    f"initial weights, which order) and the test sample's, about ±{error:.1f} points (one standard error "
+                    f"on {test_size:,} images). Scoring the same models on all {all_size:,} images removes most of the "
+                    f"second: the spread across seeds {change} on average, and what remains is the training run's own "
+                    f"variation.")
+    else:
+        text.append(f"Each accuracy on {test_size:,} test images is uncertain by about ±{error:.1f} points (one standard "
+                    f"error); the spread across seeds mixes that with the training run's own variation.")
+    text.append(f"More training data clearly helps: the mean gain of {100 * verdict['gain']:.1f} points is well beyond "
+                f"both noises, and the curve has not levelled off by {runs[-1]['size']:,} examples."
+                if verdict["clear_gain"] else
+                "The measured differences are within the noise: these sizes are too close together to show a trend.")
+    return " ".join(text)
+
+
+def render(facts: dict) -> dict[str, str]:
+    return {"Q6": answer_q6(facts), "Q7": answer_q7(facts)}
+
+
+def draw(facts: dict) -> dict:
+    """figures/q06_accuracy.png from the facts."""
+    from common.plots import plt
+
+    runs, test_size, all_size = facts["runs"], facts["test_examples"], facts["test_examples_all"]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    sizes = np.array([r["size"] for r in runs])
+    sets = [("test_acc", f"balanced {test_size:,} test images", "C0", -0.01)]
+    if all_size:
+        sets.append(("test_acc_all", f"all {all_size:,} test images", "C1", 0.01))
+    for key, label, color, shift in sets:
+        x = sizes * (1 + shift)
+        for r, xi in zip(runs, x):
+            ax.plot([xi] * len(r[f"{key}_per_seed"]), [100 * a for a in r[f"{key}_per_seed"]], "o", color=color,
+                    alpha=0.25, markersize=4)
+        ax.errorbar(x, [100 * r[f"{key}_mean"] for r in runs], yerr=[100 * r[f"{key}_sd"] for r in runs], fmt="D-",
+                    color=color, capsize=4, label=f"{label}: mean ± sd over seeds")
+    ax.set(xlabel="training examples", ylabel="test accuracy (%)",
+           title="Q6: MNIST MLP test accuracy against training-set size (faint: each seed)")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.suptitle(f"Data: {facts['data']}. {describe_mnist(facts['settings'])}, {seed_list(facts['seeds'])}",
+                 fontsize=8, y=0.0, va="top")
+    return {"q06_accuracy.png": fig}
