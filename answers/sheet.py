@@ -22,18 +22,17 @@ def script_named(name: str) -> Script:
 
 
 def read_facts(folder: Path) -> dict[str, dict]:
-    """results/{name}.json of every script that has one in `folder`; a file that is not a JSON
-    object, or one from before answers were rendered from facts (it holds words, not facts), is
-    a user error naming it."""
+    """results/{name}.json of every script that has one in `folder`. One from before answers were
+    rendered from facts (it stored words) is left out until its script reruns; a file that is not
+    a JSON object is a user error naming it."""
     facts = {}
     for script in SCRIPTS:
         path = folder / "results" / f"{script.name}.json"
         result = read_json(path)
-        if result is None:
-            continue
-        if not isinstance(result, dict) or "answers" in result:
-            raise UserError(f"{path}: not a facts file of this version; rerun `{script.file}`")
-        facts[script.name] = result
+        if result is not None and not isinstance(result, dict):
+            raise UserError(f"{path}: expected a JSON object of facts; rerun `{script.file}`")
+        if result and "answers" not in result:
+            facts[script.name] = result
     return facts
 
 
