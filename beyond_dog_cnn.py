@@ -11,11 +11,15 @@ rung before:
      one-cycle schedule, batch 64, best validation weights restored;
   3. rung 2 with horizontal-flip averaging at test time (no training);
   4. rung 2 trained with class weights for the imbalanced breeds (inverse square root of the
-     training counts) and label smoothing 0.1.
+     training counts) and label smoothing 0.1 (with flip averaging, as rung 3);
+  5. rung 2 trained with data augmentation, the cure for the overfitting Q12 and Q15 diagnose:
+     every training batch randomly cropped after 4 pixels of reflect padding and randomly
+     mirrored, for a longer schedule (AUGMENTED_EPOCHS); its number is without flip averaging,
+     the flip-averaged one beside it.
 
 Every rung trains through the project's one training loop (common/training.py). One seed;
 the homework's 5-seed mean from results/q15.json is the reference. Writes results/beyond.json,
-figures/beyond_accuracy.png and figures/beyond_recall.png; the words of the "Beyond the
+figures/beyond_accuracy.png, figures/beyond_recall.png and figures/beyond_curves.png; the words of the "Beyond the
 homework" appendix are in answers/beyond.py. Run by `make beyond`, not by `make reproduce`.
 """
 from __future__ import annotations
@@ -38,15 +42,18 @@ from common.drivers import dog_data_facts
 from common.models import count_parameters, dog_cnn, in_channels_last, modern_dog_cnn
 from common.outputs import Destination, choose_destination, read_json
 from common.runtime import pick_device, run_metadata
-from common.training import PlateauStopper, flip_averaged_proba, fit, predict_proba, seeded
+from common.training import PlateauStopper, flip_averaged_proba, fit, predict_proba, random_crop_flip, seeded
 from data.dogs import DogsDataset
 
 DEFAULT_EPOCHS = 16
+AUGMENTED_EPOCHS = 40  # chosen by bench/bench_augmented_epochs.py: see the README
+CROP_PADDING = 4
 
 
 @dataclass(frozen=True)
 class ModernRecipe:
-    """Rung 2's training recipe; rung 4 adds class weights and label smoothing."""
+    """Rung 2's training recipe; rung 4 adds class weights and label smoothing, rung 5 random
+    crops (reflect padding of `crop_padding` pixels) and flips while training."""
 
     epochs: int = DEFAULT_EPOCHS
     batch_size: int = 64
@@ -54,6 +61,7 @@ class ModernRecipe:
     weight_decay: float = 0.05
     class_weighted: bool = False
     label_smoothing: float = 0.0
+    crop_padding: int = 0  # 0: no augmentation
 
 
 def class_weights(labels: np.ndarray, classes: int = 10) -> torch.Tensor:
@@ -110,7 +118,7 @@ def adam_homework_cnn(data: DogsDataset, seed: int, homework: DogSettings, quiet
 
 def modern_training(data: DogsDataset, seed: int, recipe: ModernRecipe, threads: int, quiet: bool,
                     desc: str) -> Callable[[nn.Module], dict]:
-    """Rungs 2 and 4: AdamW with a one-cycle schedule, best validation weights restored."""
+    """Rungs 2, 4 and 5: AdamW with a one-cycle schedule, best validation weights restored."""
     def train(model: nn.Module) -> dict:
         weights = class_weights(data.trainY).to(pick_device()) if recipe.class_weighted else None
         result = fit(model, image_dataset(*data.get_train_examples()), epochs=recipe.epochs,
@@ -119,6 +127,7 @@ def modern_training(data: DogsDataset, seed: int, recipe: ModernRecipe, threads:
                      optimizer=lambda params: torch.optim.AdamW(params, lr=recipe.max_lr, weight_decay=recipe.weight_decay),
                      scheduler=lambda opt, steps: torch.optim.lr_scheduler.OneCycleLR(opt, recipe.max_lr, total_steps=steps),
                      loss_fn=nn.CrossEntropyLoss(weight=weights, label_smoothing=recipe.label_smoothing),
+                     augment=random_crop_flip(recipe.crop_padding) if recipe.crop_padding else None,
                      restore_best=True, threads=threads, progress=not quiet, desc=desc)
         return {"epochs": len(result.history), "train_seconds": result.train_seconds, "best_epoch": result.best_epoch,
                 "history": result.history_dicts()}
@@ -126,17 +135,17 @@ def modern_training(data: DogsDataset, seed: int, recipe: ModernRecipe, threads:
 
 
 def modern_network() -> nn.Module:
-    """Rungs 2 and 4's network, in channels-last order."""
+    """Rungs 2, 4 and 5's network, in channels-last order."""
     return in_channels_last(modern_dog_cnn())
 
 
 def modern_name(recipe: ModernRecipe) -> str:
-    return "modern_cnn_weighted" if recipe.class_weighted else "modern_cnn"
+    return ("modern_cnn_weighted" if recipe.class_weighted else "modern_cnn") + ("_augmented" * bool(recipe.crop_padding))
 
 
 def train_modern(data: DogsDataset, seed: int, recipe: ModernRecipe, dest: Destination, threads: int,
                  quiet: bool) -> tuple[nn.Module, dict]:
-    """The modern CNN trained with `recipe` (rung 2, or rung 4 with class weights), or loaded when saved."""
+    """The modern CNN trained with `recipe` (rungs 2, 4 and 5), or loaded when saved."""
     return train_cached(modern_name(recipe), modern_network,
                         modern_training(data, seed, recipe, threads, quiet, f"{modern_name(recipe)} seed {seed}"),
                         [dataclasses.asdict(recipe), data.fingerprint], dest, seed)
@@ -150,10 +159,12 @@ def _modern_in_worker(job: tuple) -> None:
 
 def train_recipes_side_by_side(data: DogsDataset, seed: int, recipes: list[ModernRecipe], dest: Destination,
                                threads: int, jobs: int) -> set[str]:
-    """Rungs 2 and 4 are independent trainings: with `jobs` > 1 those not saved yet run at once
-    in separate processes, each on `threads` threads (two single-thread processes beat one
-    two-thread process on this 2-core CPU; bench/bench_modern_cnn.py). Returns the names of the
-    recipes trained; their saved models are loaded afterwards."""
+    """Rungs 2, 4 and 5 are independent trainings: with `jobs` > 1 those not saved yet run in
+    separate processes, each on `threads` threads (two single-thread processes beat one
+    two-thread process on this 2-core CPU; bench/bench_modern_cnn.py), the longest first so
+    that the others share the second core meanwhile. Returns the names of the recipes trained;
+    their saved models are loaded afterwards."""
+    recipes = sorted(recipes, key=lambda r: -r.epochs)
     missing = [r for r in recipes if not checkpoint_for(modern_name(r), modern_network,
                                                         [dataclasses.asdict(r), data.fingerprint], dest, seed)[0].exists()]
     work = [(data.path, data.cache_dir, seed, recipe, dest, threads) for recipe in missing]
@@ -161,13 +172,18 @@ def train_recipes_side_by_side(data: DogsDataset, seed: int, recipes: list[Moder
     return {modern_name(r) for r in missing} if trained else set()
 
 
-def rung(step: int, description: str, model: nn.Module, record: dict, probs: torch.Tensor, data: DogsDataset) -> dict:
+def rung(step: int, model: nn.Module, record: dict, probs: torch.Tensor, data: DogsDataset,
+         flip_averaged: torch.Tensor | None = None) -> dict:
+    """One rung's facts (answers/beyond.py words what each step changed): its size, training,
+    test accuracy and per-breed recall, its per-epoch history when it has one, and with
+    `flip_averaged` the accuracy of flip-averaged predictions beside its own."""
     weights, biases = count_parameters(model)
     y = data.testY
-    return {"step": step, "description": description, "params": weights + biases, "epochs": record.get("epochs", 0),
+    return {"step": step, "params": weights + biases, "epochs": record.get("epochs", 0),
             "best_epoch": record.get("best_epoch"), "train_seconds": record.get("train_seconds", 0.0),
             "reused": bool(record.get("reused")), "test_acc": test_accuracy(probs, y),
-            "recall": recall_per_breed(probs, y, data)}
+            "test_acc_flip_averaged": test_accuracy(flip_averaged, y) if flip_averaged is not None else None,
+            "recall": recall_per_breed(probs, y, data), "history": record.get("history")}
 
 
 def homework_reference(dest: Destination, data: DogsDataset) -> dict | None:
@@ -185,12 +201,14 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, default=None, help="DogSet decode cache folder")
     parser.add_argument("--epochs", type=positive_int, default=DEFAULT_EPOCHS,
                         help="epochs of the modern CNN in rungs 2 and 4 (default: %(default)s)")
+    parser.add_argument("--augmented-epochs", type=positive_int, default=AUGMENTED_EPOCHS,
+                        help="epochs of rung 5, trained with random crops and flips (default: %(default)s)")
     parser.add_argument("--homework-epochs", type=positive_int, default=DogSettings.epochs,
                         help="epoch cap of rungs 0 and 1 (default: %(default)s)")
     parser.add_argument("--threads", type=positive_int, default=1,
                         help="torch threads per training process (default: %(default)s)")
     parser.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
-                        help="rungs 2 and 4 train side by side in this many processes (default: %(default)s)")
+                        help="rungs 2, 4 and 5 train side by side in this many processes (default: %(default)s)")
     args = parser.parse_args()
     data = load_dogset(args.dogset, args.cache_dir, args.quiet)
     reasons = flags_off_homework(parser, args)
@@ -203,37 +221,36 @@ def main() -> None:
     trained = train_dog_model("cnn", data, args.seed, homework, dest.checkpoints, reuse=True, progress=not args.quiet)
     record = {"epochs": len(trained.history), "train_seconds": trained.train_seconds, "reused": trained.reused,
               "best_epoch": trained.best_epoch}
-    ladder.append(rung(0, "homework CNN, SGD lr 0.001, homework stopping rule (Q15)", trained.model, record,
-                       predict_proba(trained.model, x_test), data))
+    ladder.append(rung(0, trained.model, record, predict_proba(trained.model, x_test), data))
 
     model, record = train_cached("adam_cnn", dog_cnn, adam_homework_cnn(data, args.seed, homework, args.quiet),
                                  [dataclasses.asdict(homework), data.fingerprint], dest, args.seed)
-    ladder.append(rung(1, "same CNN, Adam lr 1e-3, best validation weights restored", model, record,
-                       predict_proba(model, x_test), data))
+    ladder.append(rung(1, model, record, predict_proba(model, x_test), data))
 
     recipe = ModernRecipe(epochs=args.epochs)
     weighted = dataclasses.replace(recipe, class_weighted=True, label_smoothing=0.1)
-    in_workers = train_recipes_side_by_side(data, args.seed, [recipe, weighted], dest, args.threads, args.jobs)
-    modern, record = train_modern(data, args.seed, recipe, dest, args.threads, args.quiet)
-    record["reused"] = record.get("reused", False) and modern_name(recipe) not in in_workers
-    ladder.append(rung(2, "modern small CNN (BatchNorm, 4 blocks), AdamW + one-cycle, best weights", modern, record,
-                       predict_proba(modern, x_test), data))
-    ladder.append(rung(3, "rung 2 + horizontal-flip averaging at test time", modern, {},
-                       flip_averaged_proba(modern, x_test), data))
-
-    model, record = train_modern(data, args.seed, weighted, dest, args.threads, args.quiet)
-    record["reused"] = record.get("reused", False) and modern_name(weighted) not in in_workers
-    ladder.append(rung(4, "rung 3 + class weights (1/√count) + label smoothing 0.1", model, record,
-                       flip_averaged_proba(model, x_test), data))
+    augmented = dataclasses.replace(recipe, epochs=args.augmented_epochs, crop_padding=CROP_PADDING)
+    recipes = {2: recipe, 4: weighted, 5: augmented}
+    in_workers = train_recipes_side_by_side(data, args.seed, list(recipes.values()), dest, args.threads, args.jobs)
+    for step, r in recipes.items():
+        model, record = train_modern(data, args.seed, r, dest, args.threads, args.quiet)
+        record["reused"] = record.get("reused", False) and modern_name(r) not in in_workers
+        flipped = flip_averaged_proba(model, x_test)
+        if step == 2:
+            ladder.append(rung(2, model, record, predict_proba(model, x_test), data))
+            ladder.append(rung(3, model, {}, flipped, data))
+        else:
+            ladder.append(rung(step, model, record, flipped if step == 4 else predict_proba(model, x_test), data,
+                               flip_averaged=flipped if step == 5 else None))
     for r in ladder:
         print(f"rung {r['step']}: {r['test_acc']:.1%} test accuracy, {r['params']:,} parameters, {r['epochs']} epochs, "
-              f"{r['train_seconds']:.0f} s{' (saved model reused)' if r['reused'] else ''} — {r['description']}")
+              f"{r['train_seconds']:.0f} s{' (saved model reused)' if r['reused'] else ''}")
     train_counts = np.bincount(data.trainY, minlength=10)
     publish(dest, "beyond", {
         "data": data.summary(), "dogset": dog_data_facts(data), "seeds": [args.seed], "not_homework": "; ".join(reasons),
-        "recipe": dataclasses.asdict(recipe), "ladder": ladder, "homework_reference": homework_reference(dest, data),
+        "recipes": {str(step): dataclasses.asdict(r) for step, r in recipes.items()}, "ladder": ladder, "homework_reference": homework_reference(dest, data),
         "train_counts": {data.get_semantic_label(k): int(train_counts[k]) for k in data.labels_in("train")},
-        "threads": args.threads, "meta": run_metadata(),
+        "threads": args.threads, "jobs": args.jobs, "meta": run_metadata(),
     })
 
 

@@ -66,14 +66,14 @@ def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, steps: i
     """Projected gradient descent (iterative FGSM): `steps` signed steps of α = 2.5·ε/steps,
     each projected back into the L∞ ball of radius ε around x and into [0, 1]. With
     `targeted`, y holds the target classes and the loss of those is decreased instead."""
-    alpha = 2.5 * eps / steps
-    direction = -1.0 if targeted else 1.0
+    alpha = (-2.5 if targeted else 2.5) * eps / steps
     adversarial = x.clone()
     if eps == 0:
         return adversarial
+    low, high = (x - eps).clamp_(min=0.0), (x + eps).clamp_(max=1.0)  # the ball ∩ [0, 1], for x in [0, 1]
     for _ in range(steps):
-        adversarial = adversarial + direction * alpha * input_gradient(model, adversarial, y).sign()
-        adversarial = torch.min(torch.max(adversarial, x - eps), x + eps).clamp(0.0, 1.0).detach()
+        adversarial.add_(input_gradient(model, adversarial, y).sign_(), alpha=alpha)
+        adversarial = torch.minimum(torch.maximum(adversarial, low, out=adversarial), high, out=adversarial)
     return adversarial
 
 

@@ -82,7 +82,8 @@ SCRIPTS = (
         data="mnist", seeds="one", quick_args=("--mnist-size", "100", "--mnist-epochs", "2", "--dog-epochs", "2")),
     Script("beyond_dog_cnn.py", "beyond", (
         Q("Beyond", "Beyond the homework: a modern small CNN on the same DogSet",
-          ("beyond_accuracy.png", "test accuracy per rung"), ("beyond_recall.png", "per-breed recall of rungs 0, 2 and 4")),),
+          ("beyond_accuracy.png", "test accuracy per rung"), ("beyond_recall.png", "per-breed recall of rungs 0, 2, 4 and 5"),
+          ("beyond_curves.png", "training and validation loss per epoch, rung 2 against the augmented rung 5")),),
         data="dogset", seeds="one", in_reproduce=False),
 )
 

@@ -3,6 +3,7 @@ MNIST preamble of q04 and q06, and the whole DogSet training question of q11 and
 from __future__ import annotations
 
 import argparse
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -77,11 +78,13 @@ def run_dog_question(description: str, name: str, kind: str, facts_before: Calla
     reasons = flags_off_homework(parser, args)
     dest = choose_destination(args.out, reasons)
     print(f"Data: {data.summary()}; {describe_dog(settings.__dict__)}; seeds {list(seeds)}")
+    started = time.perf_counter()
     trained = train_seeds(kind, data, seeds, settings, dest.checkpoints, progress=not args.quiet, jobs=args.jobs)
+    training_wall = time.perf_counter() - started  # seeds side by side, with their validation and test passes
     per_seed = [t.summary() for t in trained]
     test = [t.test_acc for t in trained]
     publish(dest, name, {
         "data": data.summary(), "dogset": dog_data_facts(data), "seeds": list(seeds), "not_homework": "; ".join(reasons),
-        "settings": settings.__dict__, "jobs": args.jobs, "weights": weight_count(kind), **before, "per_seed": per_seed,
+        "settings": settings.__dict__, "jobs": args.jobs, "training_wall_seconds": training_wall, "weights": weight_count(kind), **before, "per_seed": per_seed,
         "test_acc_mean": mean_sd(test)[0], "test_acc_sd": mean_sd(test)[1], "curves": judge_curves(per_seed),
         **facts_after(trained, data, dest), "meta": run_metadata()})

@@ -26,6 +26,8 @@ from tqdm import tqdm
 from common.base import UserError
 from my_dataset import MyDataset
 
+Augment = Callable[[torch.Tensor, torch.Generator], torch.Tensor]
+
 
 class TrainingDiverged(UserError):
     """The training loss became inf or nan."""
@@ -127,11 +129,12 @@ def show_progress(requested: bool) -> bool:
 def train_one_epoch(
     model: nn.Module, data: MyDataset, loss_fn: nn.Module, optimizer: PlainSGD | torch.optim.Optimizer,
     batch_size: int, generator: torch.Generator, scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
-    count_correct: bool = False,
+    count_correct: bool = False, augment: Augment | None = None, augment_generator: torch.Generator | None = None,
 ) -> tuple[float, float | None]:
     """One pass over `data` in a fresh random order; returns (mean of the batch losses, accuracy
     during the epoch). The accuracy counts, with `count_correct`, the examples each batch's
-    forward pass classified right before its step (Keras' training accuracy); else it is None."""
+    forward pass classified right before its step (Keras' training accuracy); else it is None.
+    `augment(x, augment_generator)` transforms each batch's images before the forward pass."""
     model.train()
     order = torch.randperm(len(data), generator=generator).to(data.x.device)
     total = torch.zeros((), device=data.x.device)
@@ -139,7 +142,8 @@ def train_one_epoch(
     batches = order.split(batch_size)
     for index in batches:
         optimizer.zero_grad()
-        logits, y = model(data.x.index_select(0, index)), data.y.index_select(0, index)
+        x, y = data.x.index_select(0, index), data.y.index_select(0, index)
+        logits = model(augment(x, augment_generator) if augment is not None else x)
         loss = loss_fn(logits, y)
         loss.backward()
         optimizer.step()
@@ -181,6 +185,20 @@ def flip_averaged_proba(model: nn.Module, x: torch.Tensor, batch_size: int = 256
     return (predict_proba(model, x, batch_size) + predict_proba(model, x.flip(3), batch_size)) / 2
 
 
+def random_crop_flip(pad: int = 4) -> Augment:
+    """Training-time augmentation of [N, C, H, W] image batches: each image is reflect-padded by
+    `pad` pixels, cropped back to H×W at a random offset, and mirrored left to right with
+    probability 1/2. Labels are untouched; evaluation never sees it."""
+    def augment(x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        n, _, height, width = x.shape
+        padded = nn.functional.pad(x, (pad, pad, pad, pad), mode="reflect") if pad else x
+        top, left = torch.randint(0, 2 * pad + 1, (2, n), generator=generator).tolist()
+        flip = torch.rand(n, generator=generator) < 0.5
+        crops = torch.stack([padded[i, :, t:t + height, l:l + width] for i, (t, l) in enumerate(zip(top, left))])
+        return torch.where(flip.view(n, 1, 1, 1).to(x.device), crops.flip(3), crops)
+    return augment
+
+
 OptimizerFactory = Callable[[list[nn.Parameter]], torch.optim.Optimizer | PlainSGD]
 SchedulerFactory = Callable[[torch.optim.Optimizer, int], torch.optim.lr_scheduler.LRScheduler]
 
@@ -190,16 +208,17 @@ def fit(
     val: MyDataset | None = None, stopper: PlateauStopper | None = None, track_train_acc: bool = False,
     optimizer: OptimizerFactory | None = None, scheduler: SchedulerFactory | None = None,
     loss_fn: nn.Module | None = None, keep_best: bool = False, restore_best: bool = False,
-    threads: int | None = None, progress: bool = True, desc: str = "train",
+    augment: Augment | None = None, threads: int | None = None, progress: bool = True, desc: str = "train",
 ) -> FitResult:
     """Train `model` in place; by default the homework's plain SGD(lr) on CrossEntropyLoss.
 
     Each epoch records the training loss; with `val` also the validation loss and accuracy
     (always unweighted cross-entropy), and with `track_train_acc` the training accuracy during
-    the epoch (from the forward passes that computed the training loss; no second pass). With `stopper`, training ends early when
-    stopper.update(val_loss) says so. `optimizer(params)` and `scheduler(optimizer,
-    total_steps)` replace plain SGD and add a per-step schedule; `loss_fn` replaces the
-    training loss. `keep_best` keeps a copy of the weights of the epoch with the lowest
+    the epoch (from the forward passes that computed the training loss; no second pass). With
+    `stopper`, training ends early when stopper.update(val_loss) says so. `optimizer(params)`
+    and `scheduler(optimizer, total_steps)` replace plain SGD and add a per-step schedule;
+    `loss_fn` replaces the training loss; `augment` (e.g. `random_crop_flip()`) transforms each
+    training batch, drawing from its own generator seeded by `seed`. `keep_best` keeps a copy of the weights of the epoch with the lowest
     validation loss in the result, `restore_best` also loads them into the model at the
     end. `seed` fixes the shuffling order; seed the weights before building the model
     (see `seeded`). A non-finite training loss stops with TrainingDiverged.
@@ -214,6 +233,7 @@ def fit(
     opt = optimizer(list(model.parameters())) if optimizer else PlainSGD(model.parameters(), lr=lr)
     schedule = scheduler(opt, epochs * math.ceil(len(train) / batch_size)) if scheduler else None
     generator = torch.Generator().manual_seed(seed)
+    augment_generator = torch.Generator().manual_seed(seed + 1)  # its own stream: the shuffling order stays the same
     result = FitResult(stop_reason=f"the {epochs}-epoch cap was reached")
     best_loss = math.inf
     with torch_threads(threads):
@@ -221,7 +241,8 @@ def fit(
         for epoch in bar:
             started = time.perf_counter()
             loss, train_acc = train_one_epoch(model, train, loss_fn, opt, batch_size, generator, schedule,
-                                              count_correct=track_train_acc)
+                                              count_correct=track_train_acc, augment=augment,
+                                              augment_generator=augment_generator)
             result.train_seconds += time.perf_counter() - started
             if not math.isfinite(loss):
                 raise TrainingDiverged(f"training diverged at epoch {epoch}, loss {loss}; try a smaller --lr")

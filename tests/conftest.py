@@ -1,5 +1,7 @@
-"""Small data sets written by the tests themselves: MNIST-format IDX files and a
-DogSet-format folder of PNGs. No network and no ../shared needed."""
+"""Small data sets written by the tests themselves (MNIST-format IDX files and a DogSet-format
+folder of PNGs), one shared `run_all.py --quick` for every test that reads a whole run's
+outputs, and helpers to run a script in a subprocess or in this process. No network, no
+../shared, and nothing written inside the repository."""
 from __future__ import annotations
 
 import gzip
@@ -67,6 +69,20 @@ def make_dogset(folder: Path, per_partition: dict[str, int] | None = None, seed:
     return folder
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_writes_into_the_repository(tmp_path_factory):
+    """The DogSet decode cache goes to a temporary folder, never to the repository's .cache/."""
+    import os
+
+    previous = os.environ.get("DOGSET_CACHE")
+    os.environ["DOGSET_CACHE"] = str(tmp_path_factory.mktemp("dogset-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("DOGSET_CACHE", None)
+    else:
+        os.environ["DOGSET_CACHE"] = previous
+
+
 @pytest.fixture(scope="session")
 def mnist_dir(tmp_path_factory) -> Path:
     return make_mnist(tmp_path_factory.mktemp("mnist"))
@@ -81,6 +97,35 @@ def dogset_dir(tmp_path_factory) -> Path:
 def fresh_dogset(tmp_path) -> Path:
     """A DogSet folder a test may damage."""
     return make_dogset(tmp_path / "DogSet", {"train": 2, "valid": 1, "test": 1})
+
+
+@pytest.fixture(scope="session")
+def quick_run(tmp_path_factory, mnist_dir, dogset_dir):
+    """(folder, stdout, stderr) of one `run_all.py --quick` on the tests' data, 5 seeds, shared
+    by every test that reads a whole run's figures, results or answer sheet."""
+    out = tmp_path_factory.mktemp("quick")
+    process = run_script("run_all.py", "--quick", "--out", str(out), "--mnist-dir", str(mnist_dir),
+                         "--dogset", str(dogset_dir))
+    assert process.returncode == 0, process.stdout[-3000:] + process.stderr[-3000:]
+    return out, process.stdout, process.stderr
+
+
+def call_main(monkeypatch, capsys, script: str, *args: str) -> tuple[int, str, str]:
+    """(exit status, stdout, stderr) of a script's main() run in this process through run_main,
+    as `python script args` would run it: for argument checks, without a new interpreter."""
+    import importlib
+
+    from common.cli import run_main
+
+    module = importlib.import_module(script.removesuffix(".py"))
+    monkeypatch.setattr(sys, "argv", [script, *args])
+    try:
+        run_main(module.main)
+        status = 0
+    except SystemExit as stop:
+        status = stop.code if isinstance(stop.code, int) else 1
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
 
 
 def run_script(*args: str, env: dict | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess:

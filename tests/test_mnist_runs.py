@@ -1,8 +1,10 @@
-"""Small helpers of the MNIST experiment."""
+"""Small helpers of the MNIST experiment, and the one place that says which flags differ from
+the homework's."""
 import pytest
 
 from common.base import UserError
-from common.mnist_runs import MnistSettings, check_sizes
+from common.cli import add_mnist_flags, base_parser, flags_off_homework
+from common.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_sizes
 
 
 def test_check_sizes_sorts_and_rejects_unbalanced_sizes():
@@ -11,7 +13,21 @@ def test_check_sizes_sorts_and_rejects_unbalanced_sizes():
         check_sizes([500, 505])
 
 
-def test_settings_know_what_differs_from_the_homework():
-    assert MnistSettings().differences_from_homework() == []
-    assert MnistSettings(threads=2).differences_from_homework() == []  # threads change speed, not the answer
-    assert MnistSettings(epochs=2, lr=0.1).differences_from_homework() == ["--epochs 2", "--lr 0.1"]
+def parser():
+    p = base_parser("q04", seeds="many")
+    add_mnist_flags(p, MnistSettings(), HOMEWORK_SIZES)
+    p.add_argument("--full", action="store_true")
+    return p
+
+
+@pytest.mark.parametrize("argv, notes", [
+    ([], ["without --full"]),
+    (["--full", "--threads", "2", "--quiet", "--mnist-dir", "x"], []),  # speed and paths change no answer
+    (["--full", "--sizes", "2000", "1000", "1500", "500", "500"], []),  # the same sizes in another order
+    (["--full", "--epochs", "2", "--lr", "0.1"], ["--epochs 2", "--lr 0.1"]),
+    (["--full", "--seeds", "3"], ["--seeds 3"]),
+    (["--full", "--seeds", "0", "1", "2", "3", "4", "4"], []),
+])
+def test_flags_that_differ_from_the_homework(argv, notes):
+    p = parser()
+    assert flags_off_homework(p, p.parse_args(argv), homework={"full": True}) == notes

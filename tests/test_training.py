@@ -129,3 +129,44 @@ def test_thread_setting_does_not_leak():
     before = torch.get_num_threads()
     fit(seeded(mnist_mlp, 0), digits(2), epochs=1, batch_size=10, lr=0.01, seed=0, threads=1, progress=False)
     assert torch.get_num_threads() == before
+
+
+def test_training_accuracy_is_counted_during_the_epoch():
+    """With lr 0 the weights never move, so the accuracy counted from each batch's forward pass
+    equals a separate pass over the training set; with a real step it is counted before each step."""
+    data = digits(5)
+    model = seeded(mnist_mlp, 0)
+    result = fit(model, data, epochs=2, batch_size=10, lr=0.0, seed=0, val=data, track_train_acc=True, progress=False)
+    assert [r.train_acc for r in result.history] == [evaluate(model, data)[1]] * 2
+    untracked = fit(seeded(mnist_mlp, 0), data, epochs=1, batch_size=10, lr=0.05, seed=0, progress=False)
+    tracked = fit(seeded(mnist_mlp, 0), data, epochs=1, batch_size=10, lr=0.05, seed=0, track_train_acc=True,
+                  progress=False)
+    assert untracked.history[0].train_acc is None and 0 < tracked.history[0].train_acc <= 1
+    assert tracked.history[0].train_loss == untracked.history[0].train_loss  # counting does not touch training
+
+
+def test_random_crop_flip_changes_images_not_labels():
+    from common.training import random_crop_flip
+
+    torch.manual_seed(0)
+    x = torch.randn(16, 3, 12, 12)
+    augment, generator = random_crop_flip(pad=2), torch.Generator().manual_seed(0)
+    first, second = augment(x, generator), augment(x, generator)
+    assert first.shape == x.shape and not torch.equal(first, x) and not torch.equal(first, second)  # new each epoch
+    mirror = random_crop_flip(pad=0)(x, torch.Generator().manual_seed(1))
+    flipped = [i for i in range(16) if not torch.equal(mirror[i], x[i])]
+    assert 0 < len(flipped) < 16  # about half are mirrored
+    for i in flipped:
+        assert torch.equal(mirror[i], x[i].flip(2))  # left–right: the width axis, never up–down
+    recorded = []
+
+    def spy(batch, gen):
+        recorded.append(batch.shape)
+        return random_crop_flip()(batch, gen)
+
+    data = digits(5)
+    square = MyDataset(data.x.view(-1, 1, 28, 28), data.y)
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))
+    result = fit(model, square, epochs=1, batch_size=10, lr=0.1, seed=0, augment=spy, track_train_acc=True,
+                 progress=False)
+    assert recorded == [torch.Size([10, 1, 28, 28])] * 5 and result.history[0].train_acc is not None
