@@ -1,11 +1,12 @@
 # Two commands: `make reproduce` (every answer, figure and ANSWERS.md) and `make test`;
-# `make beyond` adds the beyond-the-homework ladder. All create .venv on first use and
-# reinstall when requirements.txt changes.
+# `make beyond` adds the beyond-the-homework ladder, `make answers` re-renders ANSWERS.md from
+# results/ without training. All create .venv on first use and reinstall when requirements.txt
+# changes.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: reproduce quick beyond test bench clean-cache
+.PHONY: reproduce quick beyond answers test bench clean-cache
 
 reproduce: $(VENV)/.installed
 	$(PY) run_all.py
@@ -16,11 +17,15 @@ quick: $(VENV)/.installed
 beyond: $(VENV)/.installed
 	$(PY) beyond_dog_cnn.py
 
+answers: $(VENV)/.installed
+	$(PY) make_answers.py
+
 test: $(VENV)/.installed
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench_train_loop.py
+	$(PY) bench/bench_evaluate.py
 	$(PY) bench/bench_dogset.py
 	$(PY) bench/bench_modern_cnn.py
 	$(PY) bench/bench_reproduce.py

@@ -23,7 +23,7 @@ from common.cli import base_parser, flags_off_homework, positive_int, run_main
 from common.outputs import choose_destination
 
 DEFAULT_MAX_N = 10
-EXHAUSTIVE_N = (1, 2, 3, 4)  # every function of up to 4 inputs: 2 + 4 + 16 + 256 + 65,536
+DEFAULT_EXHAUSTIVE_N = 4  # every function of 1 to 4 inputs: 4 + 16 + 256 + 65,536 networks
 MEMORY_LIMIT = 2 * 2**30  # bytes the largest check may take
 
 
@@ -97,6 +97,8 @@ def main() -> None:
     parser = base_parser(__doc__, seeds="none")
     parser.add_argument("--max-n", type=positive_int, default=DEFAULT_MAX_N,
                         help="largest n for parity and majority (default: %(default)s)")
+    parser.add_argument("--exhaustive-n", type=positive_int, choices=range(1, 5), default=DEFAULT_EXHAUSTIVE_N,
+                        metavar="{1..4}", help="check every function of up to this many inputs (default: %(default)s)")
     args = parser.parse_args()
     if memory_needed(args.max_n) > MEMORY_LIMIT:
         largest = max(n for n in range(2, 64) if memory_needed(n) <= MEMORY_LIMIT)
@@ -104,7 +106,7 @@ def main() -> None:
                         f"GiB; at most {largest} fits the {MEMORY_LIMIT / 2**30:.0f} GiB limit")
     reasons = flags_off_homework(parser, args)
     dest = choose_destination(args.out, reasons)
-    exhaustive = {n: verify_all_functions(n) for n in EXHAUSTIVE_N}
+    exhaustive = {n: verify_all_functions(n) for n in range(1, args.exhaustive_n + 1)}
     named = []
     for name, function in NAMED_FUNCTIONS.items():
         for n in range(2, args.max_n + 1):

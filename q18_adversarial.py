@@ -180,7 +180,7 @@ def plot_examples(targets: list[Target], eps_for: dict[str, float], per_target: 
             a.set_xticks([]), a.set_yticks([])
 
         show(ax[0], image, "gray")
-        ax[0].set_title(f"{t.name.split(' (')[0]}: original\npredicted {t.labels[int(p_clean.argmax())]} "
+        ax[0].set_title(f"{t.facts['name']}: original\npredicted {t.labels[int(p_clean.argmax())]} "
                         f"({float(p_clean.max()):.0%})", fontsize=8)
         show(ax[1], delta / (2 * eps) + 0.5, "gray")
         ax[1].set_title(f"perturbation ε·sign(∇ₓL), ε = {eps_label(eps)}\n(grey = 0, scaled ×{1 / (2 * eps):.0f})", fontsize=8)

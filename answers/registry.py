@@ -73,7 +73,7 @@ SCRIPTS = (
           ("q09_challenging.png", "the hardest validation images of the chosen breed"))),
         data="dogset", seeds="many", quick_args=("--epochs", "2")),
     Script("q16_perceptron.py", "q16", (Q("Q16", "Can a network of perceptrons compute any Boolean function?"),),
-           quick_args=("--max-n", "5")),
+           quick_args=("--max-n", "5", "--exhaustive-n", "3")),
     Script("q17_linear.py", "q17", (Q("Q17", "Does a deep network with linear activations add power?"),),
            seeds="one", quick_args=("--starts", "2", "--steps", "300")),
     Script("q18_adversarial.py", "q18", (
