@@ -28,18 +28,25 @@ def gap(history: list[dict]) -> float:
 
 
 def cure(ladder: list[dict]) -> str:
-    """The sentence that ties rung 5 back to Q12/Q15's diagnosis, from the two rungs' histories."""
+    """The sentence that ties rung 5 back to Q12/Q15's diagnosis, from the two rungs' histories:
+    whether augmentation narrowed the final gap between validation and training loss (by more
+    than a fifth), and whether it lowered the validation loss itself."""
     plain, augmented = (next(r for r in ladder if r["step"] == step) for step in (2, 5))
     if not (plain["history"] and augmented["history"]):
         return ""
     lowest = {r["step"]: min(h["val_loss"] for h in r["history"]) for r in (plain, augmented)}
-    return (f"Q12 and Q15 diagnose overfitting: the training loss keeps falling while the validation loss turns up. "
-            f"Rung 5 is the usual cure, data augmentation: after the last epoch the gap between validation and "
-            f"training loss is {gap(augmented['history']):+.2f} (its training loss measured on augmented images), "
-            f"against {gap(plain['history']):+.2f} for rung 2 without augmentation, and its lowest validation loss is "
-            f"{lowest[5]:.3f} against {lowest[2]:.3f}; test accuracy {augmented['test_acc']:.1%} against "
-            f"{plain['test_acc']:.1%}, both without test-time averaging ({augmented['test_acc_flip_averaged']:.1%} for "
-            f"rung 5 with flip averaging, shown for comparison only).")
+    ratio = gap(augmented["history"]) / gap(plain["history"]) if gap(plain["history"]) > 0 else 1.0
+    width = "narrows" if ratio < 0.8 else "widens" if ratio > 1.2 else "barely changes"
+    return (f"Q12 and Q15 diagnose overfitting: the training loss keeps falling while the validation loss stops "
+            f"improving. Rung 5 applies the usual cure, data augmentation. It {width} the gap between validation and "
+            f"training loss (after the last epoch {gap(augmented['history']):+.2f} against {gap(plain['history']):+.2f} "
+            f"for rung 2; rung 5's training loss is measured on augmented images) and "
+            + (f"lowers the validation loss itself: its lowest is {lowest[5]:.3f} against {lowest[2]:.3f}"
+               if lowest[5] < lowest[2] else
+               f"does not lower the validation loss: its lowest is {lowest[5]:.3f} against {lowest[2]:.3f}")
+            + f". Test accuracy: {augmented['test_acc']:.1%} against {plain['test_acc']:.1%}, both without test-time "
+              f"averaging ({augmented['test_acc_flip_averaged']:.1%} for rung 5 with flip averaging, for comparison "
+              f"only).")
 
 
 def render(facts: dict) -> dict[str, str]:

@@ -38,14 +38,14 @@ def main() -> None:
     dest = Destination(args.out or Path(tempfile.mkdtemp(prefix="augmented-epochs-")), committed=False)
     recipes = [dataclasses.replace(ModernRecipe(), epochs=n, crop_padding=CROP_PADDING) for n in args.epochs]
     started = time.perf_counter()
-    train_recipes_side_by_side(data, args.seed, recipes, dest, threads=1, jobs=args.jobs)
-    print(f"trained {len(recipes)} schedules side by side in {(time.perf_counter() - started) / 60:.1f} min "
-          f"({data.summary()}; seed {args.seed})\n")
+    train_recipes_side_by_side(data, args.seed, recipes, dest, threads=1, jobs=args.jobs)  # one recipe: none here
+    trained = [train_modern(data, args.seed, recipe, dest, threads=1, quiet=True) for recipe in recipes]
+    print(f"trained {len(recipes)} schedule{'s' * (len(recipes) > 1)} in {(time.perf_counter() - started) / 60:.1f} "
+          f"min ({data.summary()}; seed {args.seed})\n")
     x_test = image_dataset(*data.get_test_examples()).x
     print("| epochs | test accuracy | with flip averaging | lowest validation loss (epoch) | training (s) |")
     print("|---:|---:|---:|---:|---:|")
-    for recipe in recipes:
-        model, record = train_modern(data, args.seed, recipe, dest, threads=1, quiet=True)
+    for recipe, (model, record) in zip(recipes, trained):
         best = min(record["history"], key=lambda h: h["val_loss"])
         print(f"| {recipe.epochs} | {test_accuracy(predict_proba(model, x_test), data.testY):.1%} | "
               f"{test_accuracy(flip_averaged_proba(model, x_test), data.testY):.1%} | "

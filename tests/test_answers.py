@@ -186,3 +186,28 @@ def test_results_hold_facts_not_paragraphs(where, quick_run):
     for path in sorted((folder / "results").glob("*.json")):
         for text in strings(json.loads(path.read_text())):
             assert len(text) <= 200 and ". " not in text, (path.name, text[:120])
+
+
+# --- the appendix ------------------------------------------------------------------------------
+
+def rung(step: int, acc: float, history: list[tuple[float, float]] | None = None) -> dict:
+    return {"step": step, "params": 1, "epochs": len(history or []), "train_seconds": 10.0, "test_acc": acc,
+            "test_acc_flip_averaged": acc + 0.02 if step == 5 else None, "recall": {"collie": 0.2, "golden_retriever": 0.3},
+            "history": [{"epoch": e, "train_loss": t, "val_loss": v} for e, (t, v) in enumerate(history or [], 1)] or None}
+
+
+@pytest.mark.parametrize("final, width", [((0.9, 1.0), "narrows"), ((0.5, 1.0), "barely changes")])
+def test_the_appendix_ties_rung_5_back_to_q12(final, width):
+    from answers import beyond
+
+    ladder = [rung(0, 0.3), rung(1, 0.33), rung(2, 0.6, [(1.0, 1.5), (0.4, 0.9)]), rung(3, 0.62), rung(4, 0.63),
+              rung(5, 0.7, [(1.2, 1.4), final])]
+    facts = {"ladder": ladder, "homework_reference": None, "seeds": [0], "jobs": 2, "train_counts": {"collie": 195,
+             "golden_retriever": 164, "samoyed": 700}, "recipes": {"2": {"epochs": 16, "batch_size": 64, "max_lr": 3e-3,
+             "weight_decay": 0.05}, "5": {"epochs": 48, "crop_padding": 4}},
+             "dogset": {"source": "DogSet", "path": "x", "counts": {"train": 1, "valid": 1, "test": 1}, "rebuilt": False}}
+    text = beyond.render(facts)["Beyond"]
+    assert f"It {width} the gap between validation and training loss" in text
+    assert "does not lower the validation loss: its lowest is 1.000 against 0.900" in text
+    assert "Collie (195 training images) and golden_retriever (164 training images)" in text  # a sentence starts capitalised
+    assert "rung 5 +10.0 points (against rung 2)" in text and "| 5 | rung 2 + random 4-px crops" in text
