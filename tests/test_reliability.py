@@ -35,10 +35,12 @@ def one_line_error(result: tuple[int, str, str], *fragments: str) -> str:
 
 # --- where runs write ---------------------------------------------------------------------
 
-def test_only_a_homework_run_on_full_data_targets_the_committed_key(tmp_path):
+def test_only_a_homework_run_on_full_data_targets_the_committed_key(tmp_path, monkeypatch):
+    assert TRIAL_DIR == REPO_ROOT / "runs" / "trial"
+    monkeypatch.setattr(common.outputs, "TRIAL_DIR", tmp_path / "runs" / "trial")  # proved writable, so made
     assert choose_destination(None, []).folder == REPO_ROOT and choose_destination(None, []).committed
     trial = choose_destination(None, ["--epochs 2"])
-    assert trial.folder == TRIAL_DIR and not trial.committed and trial.why_not_committed == "--epochs 2"
+    assert trial.folder == tmp_path / "runs" / "trial" and not trial.committed and trial.why_not_committed == "--epochs 2"
     explicit = choose_destination(tmp_path / "mine", ["--epochs 2"])
     assert explicit.folder == tmp_path / "mine" and not explicit.committed
 
