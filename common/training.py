@@ -218,9 +218,9 @@ def fit(
     `stopper`, training ends early when stopper.update(val_loss) says so. `optimizer(params)`
     and `scheduler(optimizer, total_steps)` replace plain SGD and add a per-step schedule;
     `loss_fn` replaces the training loss; `augment` (e.g. `random_crop_flip()`) transforms each
-    training batch, drawing from its own generator seeded by `seed`. `keep_best` keeps a copy of the weights of the epoch with the lowest
-    validation loss in the result, `restore_best` also loads them into the model at the
-    end. `seed` fixes the shuffling order; seed the weights before building the model
+    training batch, drawing from its own generator seeded by `seed`. `keep_best` keeps a copy
+    of the weights of the epoch with the lowest validation loss in the result, `restore_best`
+    also loads them into the model at the end. `seed` fixes the shuffling order; seed the weights before building the model
     (see `seeded`). A non-finite training loss stops with TrainingDiverged.
     """
     if (stopper is not None or keep_best or restore_best) and val is None:
