@@ -87,9 +87,6 @@ SCRIPTS = (
         data="dogset", seeds="one", in_reproduce=False),
 )
 
-QUESTIONS = tuple(q for s in SCRIPTS for q in s.questions)
-
-
 def sheet_order() -> list[tuple[Script, Question]]:
     """Every question with its script, Q1 to Q18 and then the appendix."""
     order = {f"Q{n}": n for n in range(1, 19)}
