@@ -17,7 +17,7 @@ rung before:
      mirrored, for a longer schedule (AUGMENTED_EPOCHS); its number is without flip averaging,
      the flip-averaged one beside it.
 
-Every rung trains through the project's one training loop (common/training.py). One seed;
+Every rung trains through the project's one training loop (run_model.fit). One seed;
 the homework's 5-seed mean from results/q15.json is the reference. Writes results/beyond.json,
 figures/beyond_accuracy.png, figures/beyond_recall.png and figures/beyond_curves.png; the words of the "Beyond the
 homework" appendix are in answers/beyond.py. Run by `make beyond`, not by `make reproduce`.
@@ -33,16 +33,22 @@ from typing import Callable
 import numpy as np
 import torch
 from torch import nn
+from torch.utils.data import DataLoader, Dataset
+from torchvision.transforms import v2
 
+import q15_dog_cnn
+import run_model
 from answers.sheet import publish
-from common.checkpoints import load_checkpoint, model_key, save_checkpoint, source_fingerprint
-from common.cli import base_parser, flags_off_homework, positive_int, run_main
-from common.dog_runs import DogSettings, image_dataset, load_dogset, run_side_by_side, train_dog_model
-from common.drivers import dog_data_facts
-from common.models import count_parameters, dog_cnn, in_channels_last, modern_dog_cnn
-from common.outputs import Destination, choose_destination, read_json
-from common.runtime import pick_device, run_metadata
-from common.training import PlateauStopper, flip_averaged_proba, fit, predict_proba, random_crop_flip, seeded
+from harness.checkpoints import load_checkpoint, model_key, save_checkpoint, source_fingerprint
+from harness.cli import base_parser, flags_off_homework, positive_int, run_main
+from harness.dog_runs import (DogSettings, DogSplits, dog_splits, image_dataset, load_dogset, predict_proba,
+                              run_side_by_side, train_dog_model)
+from harness.drivers import dog_data_facts
+from harness.outputs import Destination, choose_destination, read_json
+from harness.runtime import run_metadata, torch_threads
+from models import Dog_Classifier_Conv, count_parameters
+from my_dataset import MyDataset
+from run_model import EarlyStopping, fit
 from data.dogs import DogsDataset
 
 DEFAULT_EPOCHS = 16
@@ -64,6 +70,59 @@ class ModernRecipe:
     crop_padding: int = 0  # 0: no augmentation
 
 
+def modern_dog_cnn(channels: tuple[int, ...] = (32, 64, 128, 256), dropout: float = 0.3) -> nn.Sequential:
+    """A small modern CNN: per block Conv3×3 (no bias; BatchNorm has one) → BatchNorm → ReLU →
+    MaxPool2d(2), then global average pooling, dropout and Linear(channels[-1], 10)."""
+    layers: list[nn.Module] = []
+    width = 3
+    for size in channels:
+        layers += [nn.Conv2d(width, size, 3, padding=1, bias=False), nn.BatchNorm2d(size), nn.ReLU(inplace=True),
+                   nn.MaxPool2d(2)]
+        width = size
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(dropout), nn.Linear(width, 10)]
+    return nn.Sequential(*layers)
+
+
+class ChannelsLast(nn.Module):
+    """Hands the next layers their input in channels-last memory order, which CPU convolutions
+    run faster in (bench/bench_modern_cnn.py measures it); the values are unchanged."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.contiguous(memory_format=torch.channels_last)
+
+
+def in_channels_last(model: nn.Module) -> nn.Sequential:
+    """`model` with its weights and its input in channels-last order."""
+    return nn.Sequential(ChannelsLast(), model.to(memory_format=torch.channels_last))
+
+
+def random_crop_flip(pad: int = 4) -> v2.Compose:
+    """Training-time augmentation of one [C, H, W] image: reflect-padded by `pad` pixels, cropped
+    back to H×W at a random offset, and mirrored left to right with probability 1/2."""
+    return v2.Compose([v2.RandomCrop(64, padding=pad, padding_mode="reflect"), v2.RandomHorizontalFlip()])
+
+
+class Augmented(Dataset):
+    """`data` with `transform` applied to each image as the DataLoader fetches it (labels untouched)."""
+
+    def __init__(self, data: MyDataset, transform: Callable[[torch.Tensor], torch.Tensor]):
+        self.data, self.transform = data, transform
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+        x, y = self.data[index]
+        return self.transform(x), y
+
+
+@torch.no_grad()
+def flip_averaged_proba(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """Test-time augmentation: the mean of the softmax of each [N, C, H, W] image and of its
+    horizontal mirror."""
+    return (predict_proba(model, x) + predict_proba(model, x.flip(3))) / 2
+
+
 def class_weights(labels: np.ndarray, classes: int = 10) -> torch.Tensor:
     """Inverse square root of each class's training count, scaled to mean 1 over the classes
     present (a class without training images gets weight 0)."""
@@ -81,57 +140,62 @@ def test_accuracy(probs: torch.Tensor, y: np.ndarray) -> float:
     return float((probs.argmax(dim=1).cpu().numpy() == y).mean())
 
 
-def checkpoint_for(name: str, build: Callable[[], nn.Module], key_parts: list, dest: Destination,
+def checkpoint_for(name: str, network: Callable[[], nn.Module], key_parts: list, dest: Destination,
                    seed: int) -> tuple[Path, str]:
     """(file, key) of a ladder model saved for this network, recipe, seed, data and code (this
     script's own recipes included)."""
-    key = model_key(build(), name, *key_parts, seed, source_fingerprint(Path(__file__)))
+    key = model_key(network(), None, name, *key_parts, seed, source_fingerprint(Path(__file__)))
     return dest.checkpoints / f"beyond_{name}_seed{seed}_{key}.pt", key
 
 
-def train_cached(name: str, build: Callable[[], nn.Module], train_fn: Callable[[nn.Module], dict], key_parts: list,
-                 dest: Destination, seed: int) -> tuple[nn.Module, dict]:
-    """Build the model with `seed` and train it with `train_fn`, or load what an earlier run saved
-    for the same recipe, seed and data bytes."""
-    path, key = checkpoint_for(name, build, key_parts, dest, seed)
-    model = seeded(build, seed, pick_device())
+def train_cached(name: str, network: Callable[[], nn.Module], train: Callable[[], tuple[nn.Module, dict]],
+                 key_parts: list, dest: Destination, seed: int) -> tuple[nn.Module, dict]:
+    """`train()` (a recipe that builds its model from `seed`), or what an earlier run saved for
+    the same recipe, seed and data bytes, loaded into `network()`."""
+    path, key = checkpoint_for(name, network, key_parts, dest, seed)
+    model = network()
     record = load_checkpoint(path, key, model)
     if record is None:
-        record = train_fn(model)
+        model, record = train()
         save_checkpoint(path, key, model, record)
     else:
         record = {**record, "reused": True}
     return model, record
 
 
-def adam_homework_cnn(data: DogsDataset, seed: int, homework: DogSettings, quiet: bool) -> Callable[[nn.Module], dict]:
-    """Rung 1: Adam lr 1e-3 and the homework's stopping rule, best validation weights restored."""
-    def train(model: nn.Module) -> dict:
-        result = fit(model, image_dataset(*data.get_train_examples()), epochs=homework.epochs,
-                     batch_size=homework.batch_size, lr=1e-3, seed=seed, val=image_dataset(*data.get_validation_examples()),
-                     stopper=PlateauStopper(homework.min_delta, homework.patience),
-                     optimizer=lambda params: torch.optim.Adam(params, lr=1e-3), restore_best=True,
-                     progress=not quiet, desc="rung 1: Adam")
-        return {"epochs": len(result.history), "train_seconds": result.train_seconds, "best_epoch": result.best_epoch}
-    return train
+def adam_homework_cnn(splits: DogSplits, seed: int, homework: DogSettings) -> tuple[nn.Module, dict]:
+    """Rung 1: the homework's CNN and stopping rule with Adam lr 1e-3, best validation weights restored."""
+    torch.manual_seed(seed)
+    model = Dog_Classifier_Conv()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    train_loader = DataLoader(splits.train, batch_size=homework.batch_size, shuffle=True,
+                              generator=torch.Generator().manual_seed(seed))
+    history = fit(model, train_loader, nn.CrossEntropyLoss(), optimizer, homework.epochs,
+                  DataLoader(splits.valid, batch_size=256), EarlyStopping(homework.patience, homework.min_delta),
+                  desc="rung 1: Adam")
+    model.load_state_dict(history.best_state)
+    return model, {"epochs": len(history.train_loss), "train_seconds": history.train_seconds,
+                   "best_epoch": history.best_epoch}
 
 
-def modern_training(data: DogsDataset, seed: int, recipe: ModernRecipe, threads: int, quiet: bool,
-                    desc: str) -> Callable[[nn.Module], dict]:
-    """Rungs 2, 4 and 5: AdamW with a one-cycle schedule, best validation weights restored."""
-    def train(model: nn.Module) -> dict:
-        weights = class_weights(data.trainY).to(pick_device()) if recipe.class_weighted else None
-        result = fit(model, image_dataset(*data.get_train_examples()), epochs=recipe.epochs,
-                     batch_size=recipe.batch_size, lr=recipe.max_lr, seed=seed,
-                     val=image_dataset(*data.get_validation_examples()),
-                     optimizer=lambda params: torch.optim.AdamW(params, lr=recipe.max_lr, weight_decay=recipe.weight_decay),
-                     scheduler=lambda opt, steps: torch.optim.lr_scheduler.OneCycleLR(opt, recipe.max_lr, total_steps=steps),
-                     loss_fn=nn.CrossEntropyLoss(weight=weights, label_smoothing=recipe.label_smoothing),
-                     augment=random_crop_flip(recipe.crop_padding) if recipe.crop_padding else None,
-                     restore_best=True, threads=threads, progress=not quiet, desc=desc)
-        return {"epochs": len(result.history), "train_seconds": result.train_seconds, "best_epoch": result.best_epoch,
-                "history": result.history_dicts()}
-    return train
+def modern_training(splits: DogSplits, train_labels: np.ndarray, seed: int, recipe: ModernRecipe,
+                    desc: str) -> tuple[nn.Module, dict]:
+    """Rungs 2, 4 and 5: AdamW with a one-cycle schedule (stepped every batch), best validation
+    weights restored."""
+    torch.manual_seed(seed)
+    model = modern_network()
+    weights = class_weights(train_labels) if recipe.class_weighted else None
+    loss_fn = nn.CrossEntropyLoss(weight=weights, label_smoothing=recipe.label_smoothing)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=recipe.max_lr, weight_decay=recipe.weight_decay)
+    train_set = Augmented(splits.train, random_crop_flip(recipe.crop_padding)) if recipe.crop_padding else splits.train
+    train_loader = DataLoader(train_set, batch_size=recipe.batch_size, shuffle=True,
+                              generator=torch.Generator().manual_seed(seed))
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, recipe.max_lr, total_steps=recipe.epochs * len(train_loader))
+    history = fit(model, train_loader, loss_fn, optimizer, recipe.epochs, DataLoader(splits.valid, batch_size=256),
+                  scheduler=scheduler, desc=desc)
+    model.load_state_dict(history.best_state)
+    return model, {"epochs": len(history.train_loss), "train_seconds": history.train_seconds,
+                   "best_epoch": history.best_epoch, "history": history.epochs()}
 
 
 def modern_network() -> nn.Module:
@@ -143,18 +207,20 @@ def modern_name(recipe: ModernRecipe) -> str:
     return ("modern_cnn_weighted" if recipe.class_weighted else "modern_cnn") + ("_augmented" * bool(recipe.crop_padding))
 
 
-def train_modern(data: DogsDataset, seed: int, recipe: ModernRecipe, dest: Destination, threads: int,
-                 quiet: bool) -> tuple[nn.Module, dict]:
-    """The modern CNN trained with `recipe` (rungs 2, 4 and 5), or loaded when saved."""
-    return train_cached(modern_name(recipe), modern_network,
-                        modern_training(data, seed, recipe, threads, quiet, f"{modern_name(recipe)} seed {seed}"),
-                        [dataclasses.asdict(recipe), data.fingerprint], dest, seed)
+def train_modern(data: DogsDataset, seed: int, recipe: ModernRecipe, dest: Destination,
+                 threads: int) -> tuple[nn.Module, dict]:
+    """The modern CNN trained with `recipe` (rungs 2, 4 and 5) on `threads` threads, or loaded when saved."""
+    def train() -> tuple[nn.Module, dict]:
+        with torch_threads(threads):
+            return modern_training(dog_splits(data), data.trainY, seed, recipe, f"{modern_name(recipe)} seed {seed}")
+    return train_cached(modern_name(recipe), modern_network, train, [dataclasses.asdict(recipe), data.fingerprint],
+                        dest, seed)
 
 
 def _modern_in_worker(job: tuple) -> None:
     """Train and save one recipe in a separate process."""
     folder, cache_dir, seed, recipe, dest, threads = job
-    train_modern(DogsDataset(folder, cache_dir=cache_dir, quiet=True), seed, recipe, dest, threads, quiet=True)
+    train_modern(DogsDataset(folder, cache_dir=cache_dir, quiet=True), seed, recipe, dest, threads)
 
 
 def train_recipes_side_by_side(data: DogsDataset, seed: int, recipes: list[ModernRecipe], dest: Destination,
@@ -213,17 +279,20 @@ def main() -> None:
     data = load_dogset(args.dogset, args.cache_dir, args.quiet)
     reasons = flags_off_homework(parser, args)
     dest = choose_destination(args.out, reasons)
+    run_model.progress_bars = not args.quiet
     print(f"Data: {data.summary()}; seed {args.seed}")
-    x_test = image_dataset(*data.get_test_examples()).x.to(pick_device())
+    x_test = image_dataset(*data.get_test_examples()).x
     homework = DogSettings(epochs=args.homework_epochs)
     ladder = []
 
-    trained = train_dog_model("cnn", data, args.seed, homework, dest.checkpoints, reuse=True, progress=not args.quiet)
+    trained = train_dog_model(Dog_Classifier_Conv, q15_dog_cnn.train, data, args.seed, homework, dest.checkpoints,
+                              reuse=True)
     record = {"epochs": len(trained.history), "train_seconds": trained.train_seconds, "reused": trained.reused,
               "best_epoch": trained.best_epoch}
     ladder.append(rung(0, trained.model, record, predict_proba(trained.model, x_test), data))
 
-    model, record = train_cached("adam_cnn", dog_cnn, adam_homework_cnn(data, args.seed, homework, args.quiet),
+    model, record = train_cached("adam_cnn", Dog_Classifier_Conv,
+                                 lambda: adam_homework_cnn(dog_splits(data), args.seed, homework),
                                  [dataclasses.asdict(homework), data.fingerprint], dest, args.seed)
     ladder.append(rung(1, model, record, predict_proba(model, x_test), data))
 
@@ -233,7 +302,7 @@ def main() -> None:
     recipes = {2: recipe, 4: weighted, 5: augmented}
     in_workers = train_recipes_side_by_side(data, args.seed, list(recipes.values()), dest, args.threads, args.jobs)
     for step, r in recipes.items():
-        model, record = train_modern(data, args.seed, r, dest, args.threads, args.quiet)
+        model, record = train_modern(data, args.seed, r, dest, args.threads)
         record["reused"] = record.get("reused", False) and modern_name(r) not in in_workers
         flipped = flip_averaged_proba(model, x_test)
         if step == 2:

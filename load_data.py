@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from common.base import REPO_ROOT, UserError, resolve_dir
+from harness.base import REPO_ROOT, UserError, resolve_dir
 
 DEFAULT_MNIST_DIR = REPO_ROOT / "data" / "mnist"
 FILES = {
@@ -251,6 +251,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    from common.cli import run_main
+    from harness.cli import run_main
 
     run_main(main)

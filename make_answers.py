@@ -15,8 +15,8 @@ import argparse
 from pathlib import Path
 
 from answers.sheet import draw_figures, read_facts, script_named, write_sheet
-from common.base import REPO_ROOT
-from common.cli import OneLineParser, run_main
+from harness.base import REPO_ROOT
+from harness.cli import OneLineParser, run_main
 
 
 def redraw(folder: Path, dogset: Path | None) -> None:
@@ -27,7 +27,7 @@ def redraw(folder: Path, dogset: Path | None) -> None:
         print(f"redrew {', '.join(drawn) or 'nothing'} from results/{name}.json")
     if "q08" in facts:
         from answers.q08 import draw_images
-        from common.plots import save_figure
+        from harness.plots import save_figure
         from data.dogs import DogsDataset, locate_dogset, resolve_dogset_dir
 
         if locate_dogset(dogset) is None:

@@ -18,11 +18,10 @@ import torch
 from torch import nn
 
 from answers.sheet import publish
-from common.cli import base_parser, flags_off_homework, positive_float, run_main
-from common.models import DOG_IMAGE_SHAPE, dog_cnn, mnist_mlp
-from common.outputs import choose_destination
-from common.runtime import run_metadata
-from common.training import torch_threads
+from harness.cli import base_parser, flags_off_homework, positive_float, run_main
+from harness.outputs import choose_destination
+from harness.runtime import run_metadata, torch_threads
+from models import Digit_Classifier, Dog_Classifier_Conv
 
 DEFAULT_LR = 0.1
 TIMING_REPEATS = 7  # medians of 7 timed blocks of TIMING_STEPS passes each
@@ -93,8 +92,8 @@ def time_passes(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict:
 def measure_backward_cost(seed: int) -> list[dict]:
     """Q2's cost claim, measured on the homework's two trained networks at their batch sizes."""
     rows = []
-    for name, build, shape, batch in (("MNIST MLP 784→128→64→10", mnist_mlp, (784,), 10),
-                                      ("DogSet CNN of Q14", dog_cnn, DOG_IMAGE_SHAPE, 32)):
+    for name, build, shape, batch in (("MNIST MLP 784→128→64→10", Digit_Classifier, (784,), 10),
+                                      ("DogSet CNN of Q14", Dog_Classifier_Conv, (3, 64, 64), 32)):
         torch.manual_seed(seed)
         model = build()
         x, y = torch.randn(batch, *shape), torch.randint(0, 10, (batch,))

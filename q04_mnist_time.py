@@ -1,9 +1,10 @@
 """Q4–Q5: training time of the MNIST MLP against training-set size, and its extrapolation to
 all 60,000 examples.
 
-One fresh MLP (784→128→64→10) per size and seed, trained with the homework's settings (SGD
-lr 0.01, batch 10, 100 epochs, CrossEntropyLoss), one model at a time on one torch thread.
-The wall time of the training epochs is measured; loading data is not. A straight line
+The recipe is `train` below: a fresh Digit_Classifier (models.py) per size and seed,
+CrossEntropyLoss, SGD lr 0.01, a shuffling DataLoader of batch 10 over MyDataset, 100 epochs
+of run_model.fit, one model at a time on one torch thread. The wall time of the training
+epochs is measured; loading data and testing are not. A straight line
 time = a + b·n is fitted through the median time of each size over the seeds and
 extrapolated to n = 60,000. `--full` then trains one model on all 60,000 to check the
 prediction, and measures the cost of one SGD step at growing n to explain the error.
@@ -11,23 +12,42 @@ prediction, and measures the cost of one SGD step at growing n to explain the er
 Writes results/q04.json, figures/q04_training_time.png and figures/q04_loss_curves.png; the
 words are in answers/q04.py. The committed answer needs real MNIST, the homework settings,
 seeds 0–4 and --full.
+
+Everything imported from harness/ is plumbing a reader may skip (flags, which subsets each
+seed draws, saved models, where results go); it calls `train` and never changes its arithmetic.
 """
 from __future__ import annotations
 
+import dataclasses
 import statistics
 
 import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
 
 from answers.q04 import judge_extrapolation
 from answers.sheet import publish
-from common.base import UserError
-from common.cli import run_main
-from common.drivers import start_mnist_question
-from common.mnist_runs import FULL_SIZE, MnistSettings, full_training_set, train_full, train_one_size
-from common.models import mnist_mlp
-from common.runtime import cpu_caches, pick_device
-from common.training import fit, seeded
+from harness.base import UserError
+from harness.cli import run_main
+from harness.drivers import start_mnist_question
+from harness.mnist_runs import FULL_SIZE, MnistSettings, full_training_set, train_full, train_one_size
+from harness.runtime import cpu_caches, torch_threads
+from models import Digit_Classifier
 from my_dataset import MyDataset
+from run_model import History, fit
+
+
+def train(train_set: MyDataset, seed: int, s: MnistSettings = MnistSettings()) -> tuple[nn.Module, History]:
+    """Q4's recipe for one training set; MnistSettings' defaults are the homework's."""
+    torch.manual_seed(seed)  # the seed fixes the initial weights...
+    model = Digit_Classifier()  # 784 → 128 → 64 → 10
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=s.lr)  # lr 0.01
+    loader = DataLoader(train_set, batch_size=s.batch_size, shuffle=True,  # batch 10, a new order each epoch...
+                        generator=torch.Generator().manual_seed(seed))  # ...fixed by the seed
+    return model, fit(model, loader, loss_fn, optimizer, epochs=s.epochs)  # 100 epochs, no early stopping
+
 
 STEP_COST_SIZES = (2_000, 5_000, 10_000, 20_000, 60_000)
 STEP_COST_MIN_STEPS = 5_000  # about 3 s per measurement, long enough to average out timer noise
@@ -56,11 +76,10 @@ def measure_step_costs(mnist_dir, settings: MnistSettings, seed: int, sizes: tup
             data = MyDataset(full.x[index], full.y[index])
             steps_per_epoch = -(-n // settings.batch_size)
             epochs = max(1, -(-STEP_COST_MIN_STEPS // steps_per_epoch))
-            model = seeded(mnist_mlp, seed, pick_device())
-            result = fit(model, data, epochs=epochs, batch_size=settings.batch_size, lr=settings.lr, seed=seed,
-                         threads=settings.threads, progress=False)
-            costs[n].append(result.train_seconds / (epochs * steps_per_epoch) * 1e6)
-            spent += result.train_seconds
+            with torch_threads(settings.threads):
+                _, history = train(data, seed, dataclasses.replace(settings, epochs=epochs))
+            costs[n].append(history.train_seconds / (epochs * steps_per_epoch) * 1e6)
+            spent += history.train_seconds
     return [{"n": n, "train_tensor_bytes": int(n * (28 * 28 * 4 + 8)), "us_per_step": statistics.median(costs[n]),
              "us_per_step_runs": costs[n]} for n in subsets], spent
 
@@ -82,8 +101,8 @@ def main() -> None:
     per_size = {size: [] for size in sizes}
     for seed in seeds:
         for size in sizes:
-            trained = train_one_size(args.mnist_dir, size, seed, settings, run.dest.checkpoints, reuse=False,
-                                     progress=not args.quiet)
+            trained = train_one_size(Digit_Classifier, train, args.mnist_dir, size, seed, settings,
+                                     run.dest.checkpoints, reuse=False)
             per_size[size].append(trained)
             print(f"seed {seed} n = {size:5d}: {trained.train_seconds:6.1f} s for {settings.epochs} epochs, "
                   f"final loss {trained.losses[-1]:.4f}", flush=True)
@@ -95,7 +114,7 @@ def main() -> None:
     a, b = fit_line(sizes, [r["train_seconds_median"] for r in runs])
     full = None
     if args.full:
-        full = train_full(args.mnist_dir, seeds[0], settings, progress=not args.quiet)
+        full = train_full(train, args.mnist_dir, seeds[0], settings)
         steps = -(-full["size"] // settings.batch_size) * settings.epochs
         step_costs, step_cost_seconds = measure_step_costs(args.mnist_dir, settings, seeds[0], STEP_COST_SIZES)
         full.update(predicted_seconds=a + b * full["size"],

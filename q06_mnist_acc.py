@@ -1,22 +1,42 @@
 """Q6–Q7: test accuracy of the MNIST MLP against training-set size, over several seeds.
 
-Evaluates one MLP per training-set size (500, 1,000, 1,500, 2,000) and seed (0–4) on the
-homework's balanced 1,000-image test set (100 per digit, drawn with the seed from the MNIST
-test file) and on all 10,000 MNIST test images. Models that q04_mnist_time.py already
-trained with the same settings, data and code are loaded from checkpoints/; any other is
-trained here with the same shared code.
+Trains one Digit_Classifier per training-set size (500, 1,000, 1,500, 2,000) and seed (0–4)
+with `train` below, Q4's recipe, and tests it on the homework's balanced 1,000-image test set
+(100 per digit, drawn with the seed from the MNIST test file) and on all 10,000 MNIST test
+images. A model that q04_mnist_time.py already trained with the same recipe, settings, data
+and code is loaded from checkpoints/ instead (a test checks the two recipes read the same).
 
 Writes results/q06.json and figures/q06_accuracy.png; the words are in answers/q06.py.
+Everything imported from harness/ is plumbing a reader may skip; it calls `train` and never
+changes its arithmetic.
 """
 from __future__ import annotations
 
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
 from answers.q06 import judge_q7
 from answers.sheet import publish
-from common.cli import run_main
-from common.drivers import start_mnist_question
-from common.mnist_runs import train_one_size
-from common.stats import mean_sd
+from harness.cli import run_main
+from harness.drivers import start_mnist_question
+from harness.mnist_runs import MnistSettings, train_one_size
+from harness.stats import mean_sd
 from load_data import read_mnist
+from models import Digit_Classifier
+from my_dataset import MyDataset
+from run_model import History, fit
+
+
+def train(train_set: MyDataset, seed: int, s: MnistSettings = MnistSettings()) -> tuple[nn.Module, History]:
+    """Q4's recipe, which Q6 tests: a fresh network for every training set."""
+    torch.manual_seed(seed)
+    model = Digit_Classifier()  # 784 → 128 → 64 → 10
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=s.lr)  # lr 0.01
+    loader = DataLoader(train_set, batch_size=s.batch_size, shuffle=True,  # batch 10
+                        generator=torch.Generator().manual_seed(seed))
+    return model, fit(model, loader, loss_fn, optimizer, epochs=s.epochs)  # 100 epochs
 
 
 def main() -> None:
@@ -24,8 +44,8 @@ def main() -> None:
     settings, seeds, args = run.settings, run.seeds, run.args
     runs = []
     for size in run.sizes:
-        trained = [train_one_size(args.mnist_dir, size, seed, settings, run.dest.checkpoints, reuse=True,
-                                  progress=not args.quiet) for seed in seeds]
+        trained = [train_one_size(Digit_Classifier, train, args.mnist_dir, size, seed, settings, run.dest.checkpoints,
+                                  reuse=True) for seed in seeds]
         row = {"size": size, "reused_checkpoints": sum(t.reused for t in trained)}
         for key, values in (("test_acc", [t.test_acc for t in trained]),
                             ("test_acc_all", [t.test_acc_all for t in trained])):

@@ -8,7 +8,7 @@ Q9 picks a breed (by default the one the trained Q15 CNNs, one per seed, recogni
 the validation set, by mean recall) and shows the 3 validation images of that breed to which
 the CNNs give the lowest mean probability of the true breed. The CNNs are loaded from
 checkpoints/ when q15_dog_cnn.py saved them with the same settings and data, otherwise
-trained here with the same code. A DogSet with fewer breeds works: breeds without
+trained here with q15's recipe. A DogSet with fewer breeds works: breeds without
 validation images are left out of Q9 and named.
 
 Writes results/q08.json, figures/q08_samples.png, figures/q08_counts.png and
@@ -18,17 +18,19 @@ from __future__ import annotations
 
 import numpy as np
 
+import q15_dog_cnn
+import run_model
 from answers.q08 import draw_images
 from answers.sheet import publish
-from common.base import UserError
-from common.cli import add_dog_flags, base_parser, flags_off_homework, run_main, settings_from, unique_seeds
-from common.dog_runs import DogSettings, TrainedDogModel, image_dataset, load_dogset, train_seeds
-from common.drivers import dog_data_facts
-from common.outputs import choose_destination
-from common.plots import save_figure
-from common.runtime import pick_device, run_metadata
-from common.training import predict_proba, torch_threads
+from harness.base import UserError
+from harness.cli import add_dog_flags, base_parser, flags_off_homework, run_main, settings_from, unique_seeds
+from harness.dog_runs import DogSettings, TrainedDogModel, image_dataset, load_dogset, predict_proba, train_seeds
+from harness.drivers import dog_data_facts
+from harness.outputs import choose_destination
+from harness.plots import save_figure
+from harness.runtime import run_metadata
 from data.dogs import PARTITIONS, DogsDataset
+from models import Dog_Classifier_Conv
 
 HARD_IMAGES = 3
 
@@ -56,8 +58,7 @@ def hardest_images(data: DogsDataset, models: list[TrainedDogModel], breed: str 
     x, y = data.get_validation_examples()
     present = data.labels_in("valid")
     names = {data.get_semantic_label(k): k for k in present}
-    with torch_threads(None):
-        probs = np.stack([predict_proba(m.model, image_dataset(x, y).x.to(pick_device())).cpu().numpy() for m in models])
+    probs = np.stack([predict_proba(m.model, image_dataset(x, y).x).numpy() for m in models])
     predicted = probs.argmax(axis=2)  # [seed, image]
     recall = {name: [float((p[y == k] == k).mean()) for p in predicted] for name, k in names.items()}
     mean_recall = {name: float(np.mean(v)) for name, v in recall.items()}
@@ -111,7 +112,8 @@ def main() -> None:
     dest = choose_destination(args.out, reasons)
     print(f"Data: {data.summary()}")
     q8 = explore(data)
-    models = train_seeds("cnn", data, seeds, settings, dest.checkpoints, progress=not args.quiet, jobs=args.jobs)
+    run_model.progress_bars = not args.quiet
+    models = train_seeds(Dog_Classifier_Conv, q15_dog_cnn.train, data, seeds, settings, dest.checkpoints, jobs=args.jobs)
     facts = {"data": data.summary(), "dogset": dog_data_facts(data), "seeds": list(seeds),
              "not_homework": "; ".join(reasons), "settings": settings.__dict__, "q8": q8,
              "q9": hardest_images(data, models, args.breed), "meta": run_metadata()}

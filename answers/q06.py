@@ -84,7 +84,7 @@ def render(facts: dict) -> dict[str, str]:
 
 def draw(facts: dict) -> dict:
     """figures/q06_accuracy.png from the facts."""
-    from common.plots import plt
+    from harness.plots import plt
 
     runs, test_size, all_size = facts["runs"], facts["test_examples"], facts["test_examples_all"]
     fig, ax = plt.subplots(figsize=(7, 4.5))

@@ -2,12 +2,9 @@
 q13_conv_shape.py (results/q13.json)."""
 from __future__ import annotations
 
-from common.shapes import conv_output_size
 
-
-def explain_dimension(size: int, kernel: int, stride: int, padding: int, dilation: int) -> str:
-    """The formula for one dimension with the numbers put in."""
-    out = conv_output_size(size, kernel, stride, padding, dilation)
+def explain_dimension(size: int, kernel: int, stride: int, padding: int, dilation: int, out: int) -> str:
+    """The formula for one dimension with the numbers put in; `out` is what q13_conv_shape.py computed."""
     return (f"⌊({size} + 2·{padding} − {dilation}·({kernel} − 1) − 1) / {stride}⌋ + 1 = "
             f"⌊{size + 2 * padding - dilation * (kernel - 1) - 1}/{stride}⌋ + 1 = {out}")
 
@@ -15,7 +12,8 @@ def explain_dimension(size: int, kernel: int, stride: int, padding: int, dilatio
 def render(facts: dict) -> dict[str, str]:
     case = facts["case"]
     dims = [f"- {axis}: " + explain_dimension(case["input_shape"][2 + i], case["kernel_size"][i], case["stride"][i],
-                                              case["padding"][i], case["dilation"][i]) for axis, i in (("H", 0), ("W", 1))]
+                                              case["padding"][i], case["dilation"][i], facts["formula_shape"][2 + i])
+            for axis, i in (("H", 0), ("W", 1))]
     formula, actual = facts["formula_shape"], facts["torch_shape"]
     return {"Q13": "\n".join([
         f"Input {case['input_shape']}, out_channels {case['out_channels']}, kernel {case['kernel_size']}, "

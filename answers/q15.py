@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from answers.dogs import data_note, describe_dog, draw_histories, reading, training_summary
 from answers.words import agree
-from common.stats import mean_sd
+from harness.stats import mean_sd
 
 
 def answer_q14(design: dict, count: dict, mlp_weights: int) -> str:

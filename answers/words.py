@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from common.stats import mean_sd
+from harness.stats import mean_sd
 
 
 def pct_spread(values: Sequence[float], digits: int = 1) -> str:

@@ -20,10 +20,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from beyond_dog_cnn import CROP_PADDING, ModernRecipe, test_accuracy, train_modern, train_recipes_side_by_side  # noqa: E402
-from common.dog_runs import image_dataset, load_dogset  # noqa: E402
-from common.outputs import Destination  # noqa: E402
-from common.training import flip_averaged_proba, predict_proba  # noqa: E402
+from beyond_dog_cnn import (CROP_PADDING, ModernRecipe, flip_averaged_proba, test_accuracy, train_modern,  # noqa: E402
+                            train_recipes_side_by_side)
+from harness.dog_runs import image_dataset, load_dogset, predict_proba  # noqa: E402
+from harness.outputs import Destination  # noqa: E402
 
 
 def main() -> None:
@@ -39,7 +39,7 @@ def main() -> None:
     recipes = [dataclasses.replace(ModernRecipe(), epochs=n, crop_padding=CROP_PADDING) for n in args.epochs]
     started = time.perf_counter()
     train_recipes_side_by_side(data, args.seed, recipes, dest, threads=1, jobs=args.jobs)  # one recipe: none here
-    trained = [train_modern(data, args.seed, recipe, dest, threads=1, quiet=True) for recipe in recipes]
+    trained = [train_modern(data, args.seed, recipe, dest, threads=1) for recipe in recipes]
     print(f"trained {len(recipes)} schedule{'s' * (len(recipes) > 1)} in {(time.perf_counter() - started) / 60:.1f} "
           f"min ({data.summary()}; seed {args.seed})\n")
     x_test = image_dataset(*data.get_test_examples()).x

@@ -19,10 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
+from torch.utils.data import DataLoader  # noqa: E402
 
-from common.dog_runs import MODELS, image_dataset  # noqa: E402
-from common.training import PlainSGD, seeded, train_one_epoch  # noqa: E402
 from data.dogs import DogsDataset  # noqa: E402
+from harness.dog_runs import image_dataset  # noqa: E402
+from models import Dog_Classifier_Conv, Dog_Classifier_FC  # noqa: E402
+from run_model import train_epoch  # noqa: E402
 
 
 def timed(function) -> tuple[float, object]:
@@ -43,12 +45,14 @@ def main() -> None:
     print(f"  first load (decode {sum(data.counts().values()):,} PNGs, write cache): {first:.2f} s")
     print(f"  reload from cache: median {statistics.median(reloads):.2f} s (all: {', '.join(f'{t:.2f}' for t in reloads)})")
     train = image_dataset(*data.get_train_examples())
-    for kind, factory in MODELS.items():
-        model = seeded(factory, 0)
-        optimizer, generator = PlainSGD(model.parameters(), lr=0.001), torch.Generator().manual_seed(0)
-        epochs = [timed(lambda: train_one_epoch(model, train, nn.CrossEntropyLoss(), optimizer, 32, generator))[0]
+    for network in (Dog_Classifier_FC, Dog_Classifier_Conv):
+        torch.manual_seed(0)
+        model = network()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.001)
+        loader = DataLoader(train, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0))
+        epochs = [timed(lambda: train_epoch(model, loader, nn.CrossEntropyLoss(), optimizer))[0]
                   for _ in range(args.repeats)]
-        print(f"  one {kind.upper()} epoch ({len(train):,} images, batch 32): median {statistics.median(epochs):.2f} s "
+        print(f"  one {network.__name__} epoch ({len(train):,} images, batch 32): median {statistics.median(epochs):.2f} s "
               f"(all: {', '.join(f'{t:.2f}' for t in epochs)})")
 
 

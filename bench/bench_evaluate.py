@@ -1,6 +1,6 @@
 """Evaluation cost per image of the homework's DogSet networks at batch sizes 32–1,024, on one
 torch thread as the training processes run, and of the input gradient that q18's attacks take.
-Chooses the batch size of `common.training.evaluate` and of q18's attacks.
+Chooses the batch size of the evaluation loaders (EVAL_BATCH in harness/) and of q18's attacks.
 
     python bench/bench_evaluate.py [--repeats 5]
 
@@ -18,8 +18,8 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from common.models import dog_cnn, dog_mlp  # noqa: E402
-from common.training import torch_threads  # noqa: E402
+from harness.runtime import torch_threads  # noqa: E402
+from models import Dog_Classifier_Conv, Dog_Classifier_FC  # noqa: E402
 
 IMAGES = 1344
 BATCHES = (32, 64, 128, 256, 512, 1024)
@@ -42,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.manual_seed(0)
     x = torch.randn(IMAGES, 3, 64, 64)
-    models = {"MLP": dog_mlp().eval(), "CNN": dog_cnn().eval()}
+    models = {"MLP": Dog_Classifier_FC().eval(), "CNN": Dog_Classifier_Conv().eval()}
 
     def forward(model):
         return lambda batch: model(batch)

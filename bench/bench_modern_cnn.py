@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
-from common.models import in_channels_last, modern_dog_cnn  # noqa: E402
+from beyond_dog_cnn import in_channels_last, modern_dog_cnn  # noqa: E402
 
 TRAIN_IMAGES = 6_126
 BATCH = 64

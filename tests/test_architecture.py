@@ -5,13 +5,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
-CORE = ["common", "data", "answers", "load_data.py", "my_dataset.py"]
+CORE = ["harness", "data", "answers", "load_data.py", "my_dataset.py", "models.py", "run_model.py"]
 
 
 def project_modules() -> dict[str, Path]:
     """Dotted module name → file, for every Python file of the project outside tests/ and bench/."""
-    files = [*REPO.glob("*.py"), *REPO.glob("common/*.py"), *REPO.glob("data/*.py"), *REPO.glob("answers/*.py")]
+    files = [*REPO.glob("*.py"), *REPO.glob("harness/*.py"), *REPO.glob("data/*.py"), *REPO.glob("answers/*.py")]
     return {".".join(p.relative_to(REPO).with_suffix("").parts): p for p in files if p.name != "__init__.py"}
 
 
@@ -55,20 +57,21 @@ def test_core_never_imports_a_script():
 
 
 def test_base_module_imports_nothing_of_the_project():
-    assert imports_of(REPO / "common" / "base.py", project_modules()) == set()
+    assert imports_of(REPO / "harness" / "base.py", project_modules()) == set()
 
 
 def test_loading_data_and_writing_json_do_not_import_matplotlib():
-    code = ("import sys, data.dogs, load_data, common.outputs, common.checkpoints, common.dog_runs, common.mnist_runs; "
+    code = ("import sys, data.dogs, load_data, harness.outputs, harness.checkpoints, harness.dog_runs, harness.mnist_runs; "
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
     process = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert process.returncode == 0, process.stderr
 
 
 def test_no_argparse_namespace_enters_the_core():
-    """Only common/cli.py (flags become settings) and common/drivers.py (the scripts' shared
+    """Only harness/cli.py (flags become settings) and harness/drivers.py (the scripts' shared
     preamble) handle parsed flags; the rest of the core takes typed settings."""
-    for path in [*REPO.glob("common/*.py"), *REPO.glob("data/*.py"), *REPO.glob("answers/*.py"), REPO / "my_dataset.py"]:
+    for path in [*REPO.glob("harness/*.py"), *REPO.glob("data/*.py"), *REPO.glob("answers/*.py"),
+                 *(REPO / name for name in ("my_dataset.py", "models.py", "run_model.py"))]:
         if path.name in ("cli.py", "drivers.py"):
             continue
         tree = ast.parse(path.read_text())
@@ -85,3 +88,48 @@ def test_renderers_import_neither_torch_nor_matplotlib():
             "assert not {'torch', 'matplotlib'} & set(sys.modules), sorted({'torch', 'matplotlib'} & set(sys.modules))")
     process = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert process.returncode == 0, process.stderr
+
+
+# What a student must find in each trained answer's own code (docstrings and comments do not count).
+RECIPES = {
+    "q04_mnist_time.py": {"Digit_Classifier", "CrossEntropyLoss", "SGD", "DataLoader"},
+    "q06_mnist_acc.py": {"Digit_Classifier", "CrossEntropyLoss", "SGD", "DataLoader"},
+    "q11_dog_mlp.py": {"Dog_Classifier_FC", "CrossEntropyLoss", "SGD", "DataLoader", "EarlyStopping"},
+    "q15_dog_cnn.py": {"Dog_Classifier_Conv", "CrossEntropyLoss", "SGD", "DataLoader", "EarlyStopping"},
+    "q18_adversarial.py": {"Digit_Classifier", "Dog_Classifier_Conv", "CrossEntropyLoss"},
+}
+READING_BUDGET = 450  # lines: the script plus the files that define its network and call .backward()
+
+
+def names_in_code(tree: ast.AST) -> set[str]:
+    return ({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+            | {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)})
+
+
+def calls_backward(tree: ast.AST) -> bool:
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "backward"
+               for n in ast.walk(tree))
+
+
+def defines(tree: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.ClassDef) and n.name in names for n in ast.walk(tree))
+
+
+@pytest.mark.parametrize("script", sorted(RECIPES))
+def test_each_trained_answer_shows_its_recipe_within_one_import(script):
+    """The issue's reading test: the script names its network class, loss, optimizer, loader and
+    stopping rule in its own code, and the network's definition and the .backward() call are in
+    the script or in a file it imports directly, all of them together within READING_BUDGET lines."""
+    modules = project_modules()
+    path = REPO / script
+    tree = ast.parse(path.read_text())
+    assert RECIPES[script] <= names_in_code(tree), RECIPES[script] - names_in_code(tree)
+    nearby = [path] + [modules[m] for m in imports_of(path, modules) if m in modules]
+    parsed = {p: ast.parse(p.read_text()) for p in nearby}
+    networks = {name for name in RECIPES[script] if "_Classifier" in name}
+    network_files = {p for p, t in parsed.items() if defines(t, networks)}
+    backward_files = {p for p, t in parsed.items() if calls_backward(t)}
+    assert network_files and backward_files, (network_files, backward_files)
+    reading = {path, min(network_files, key=str), min(backward_files, key=str)}
+    lines = sum(len(p.read_text().splitlines()) for p in reading)
+    assert lines <= READING_BUDGET, {str(p.relative_to(REPO)): len(p.read_text().splitlines()) for p in reading}

@@ -6,12 +6,14 @@ import subprocess
 import sys
 
 import torch
+from torch.utils.data import DataLoader
 
-from common.checkpoints import code_fingerprint, model_key, source_fingerprint
-from common.models import mnist_mlp
+import q04_mnist_time
+import q06_mnist_acc
+from harness.checkpoints import code_fingerprint, model_key, recipe_fingerprint, source_fingerprint
 from conftest import REPO
 
-COPIED = ("common", "data", "answers", "load_data.py", "my_dataset.py", "q06_mnist_acc.py")
+COPIED = ("harness", "data", "answers", "load_data.py", "my_dataset.py", "models.py", "run_model.py", "q06_mnist_acc.py")
 
 
 def test_comments_and_docstrings_do_not_change_the_fingerprint_but_code_does(tmp_path):
@@ -25,17 +27,41 @@ def test_comments_and_docstrings_do_not_change_the_fingerprint_but_code_does(tmp
     assert source_fingerprint(path) != before
 
 
-def test_the_key_covers_the_network_structure():
-    relu = mnist_mlp()
-    tanh = mnist_mlp()
-    tanh[2] = torch.nn.Tanh()  # same parameter shapes, another activation
-    assert model_key(relu, "settings", 0) != model_key(tanh, "settings", 0)
-    assert model_key(relu, "settings", 0) == model_key(mnist_mlp(), "settings", 0)
+def test_the_key_covers_the_network_structure_and_the_recipe():
+    relu = torch.nn.Sequential(torch.nn.Linear(4, 2), torch.nn.ReLU())
+    tanh = torch.nn.Sequential(torch.nn.Linear(4, 2), torch.nn.Tanh())  # same parameter shapes, another activation
+    assert model_key(relu, None, "settings", 0) != model_key(tanh, None, "settings", 0)
+    assert model_key(relu, None, "settings", 0) == model_key(torch.nn.Sequential(torch.nn.Linear(4, 2), torch.nn.ReLU()),
+                                                             None, "settings", 0)
+    assert model_key(relu, q04_mnist_time.train, "settings", 0) != model_key(relu, None, "settings", 0)
+
+
+def shuffled(data, seed):
+    """A recipe."""
+    return DataLoader(data, batch_size=10, shuffle=True)  # a comment
+
+
+def shuffled_again(data, seed):
+    return DataLoader(data, batch_size=10, shuffle=True)
+
+
+def in_file_order(data, seed):
+    return DataLoader(data, batch_size=10, shuffle=False)
+
+
+def test_a_recipes_code_keys_its_models_and_its_name_comments_and_docstring_do_not():
+    assert recipe_fingerprint(shuffled) == recipe_fingerprint(shuffled_again)
+    assert recipe_fingerprint(shuffled) != recipe_fingerprint(in_file_order)
+
+
+def test_q06_tests_the_models_of_q04s_recipe():
+    """q06 reuses q04's saved models only because both scripts' recipes read the same."""
+    assert recipe_fingerprint(q06_mnist_acc.train) == recipe_fingerprint(q04_mnist_time.train)
 
 
 def test_editing_the_model_in_a_copy_retrains(tmp_path, mnist_dir):
     """q06 on a copy of the code: a rerun reuses its models, a comment edit still does, and
-    ReLU → Tanh in common/models.py retrains every one."""
+    ReLU → Tanh in models.py retrains every one."""
     copy = tmp_path / "repo"
     for name in COPIED:
         (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, copy / name)
@@ -47,11 +73,11 @@ def test_editing_the_model_in_a_copy_retrains(tmp_path, mnist_dir):
         assert process.returncode == 0, process.stderr[-2000:]
         return json.loads((tmp_path / "out" / "results" / "q06.json").read_text())["runs"][0]["reused_checkpoints"]
 
-    models = copy / "common" / "models.py"
+    models, script = copy / "models.py", copy / "q06_mnist_acc.py"
     assert reused() == 0
     models.write_text(models.read_text() + "\n# a comment changes nothing the models compute\n")
+    script.write_text(script.read_text().replace("# lr 0.01", "# the homework's lr"))
     assert reused() == 2
-    models.write_text(models.read_text().replace("layers += [nn.Linear(width, size), nn.ReLU()]",
-                                                 "layers += [nn.Linear(width, size), nn.Tanh()]"))
+    models.write_text(models.read_text().replace("x = F.relu(self.fc1(x))", "x = torch.tanh(self.fc1(x))", 1))
     assert reused() == 0
     assert code_fingerprint(copy) != code_fingerprint(REPO)

@@ -4,8 +4,7 @@ import random
 import pytest
 import torch
 
-from common.shapes import conv2d_output_shape, receptive_field
-from q13_conv_shape import HOMEWORK_CASE
+from q13_conv_shape import HOMEWORK_CASE, conv2d_output_shape, receptive_field
 
 
 def test_homework_case():

@@ -2,9 +2,9 @@
 the homework's."""
 import pytest
 
-from common.base import UserError
-from common.cli import add_mnist_flags, base_parser, flags_off_homework
-from common.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_sizes
+from harness.base import UserError
+from harness.cli import add_mnist_flags, base_parser, flags_off_homework
+from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_sizes
 
 
 def test_check_sizes_sorts_and_rejects_unbalanced_sizes():

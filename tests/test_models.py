@@ -2,7 +2,7 @@
 import torch
 from torch import nn
 
-from common.models import count_parameters, dog_cnn, dog_mlp, mnist_mlp
+from models import Digit_Classifier, Dog_Classifier_Conv, Dog_Classifier_FC, count_parameters
 from q11_dog_mlp import q10_formula
 from q15_dog_cnn import q14_design
 
@@ -11,17 +11,26 @@ def linear_shapes(model: nn.Module) -> list[tuple[int, int]]:
     return [(m.in_features, m.out_features) for m in model.modules() if isinstance(m, nn.Linear)]
 
 
-def test_mnist_mlp_layers_and_count():
-    model = mnist_mlp()
+def test_digit_classifier_layers_and_count():
+    model = Digit_Classifier()
     assert linear_shapes(model) == [(784, 128), (128, 64), (64, 10)]
-    assert [type(m) for m in model][1:] == [nn.Linear, nn.ReLU, nn.Linear, nn.ReLU, nn.Linear]  # no softmax at the end
     weights, biases = count_parameters(model)
     assert (weights, biases, weights + biases) == (109_184, 202, 109_386)
     assert model(torch.zeros(3, 784)).shape == (3, 10)
+    assert model(torch.zeros(3, 28, 28)).shape == (3, 10)
 
 
-def test_dog_mlp_count_matches_q10_formula():
-    model = dog_mlp()
+def test_outputs_are_logits_not_probabilities():
+    """No softmax and no ReLU after the last layer: outputs can be negative and rows do not sum to 1."""
+    torch.manual_seed(0)
+    for model, shape in ((Digit_Classifier(), (64, 784)), (Dog_Classifier_FC(), (64, 3, 64, 64)),
+                         (Dog_Classifier_Conv(), (64, 3, 64, 64))):
+        out = model(torch.randn(shape))
+        assert out.min() < 0 and not torch.allclose(out.sum(dim=1), torch.ones(64))
+
+
+def test_dog_classifier_fc_count_matches_q10_formula():
+    model = Dog_Classifier_FC()
     assert linear_shapes(model) == [(12288, 128), (128, 64), (64, 10)]
     weights, biases = count_parameters(model)
     assert weights == q10_formula() == 1_581_696
@@ -29,20 +38,28 @@ def test_dog_mlp_count_matches_q10_formula():
     assert model(torch.zeros(2, 3, 64, 64)).shape == (2, 10)
 
 
-def test_dog_cnn_matches_q14_design():
-    model = dog_cnn()
+def test_dog_classifier_conv_matches_q14_design():
+    model = Dog_Classifier_Conv()
     design = q14_design()
-    convs = [m for m in model if isinstance(m, nn.Conv2d)]
+    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
     assert [(c.kernel_size, c.stride, c.padding, c.dilation) for c in convs] == [((5, 5), (2, 2), (0, 0), (1, 1))] * 2
     weights, biases = count_parameters(model)
-    assert weights == design["weights_formula"] == 16 * 3 * 25 + 32 * 16 * 25 + 32 * 13 * 13 * 10
+    assert weights == design["weights_formula"] == 16 * 3 * 25 + 32 * 16 * 25 + 32 * 13 * 13 * 10 == 68_080
     assert biases == design["biases_formula"] == 58
     x = torch.zeros(2, 3, 64, 64)
     assert design["shapes"] == [[1, 16, 30, 30], [1, 32, 13, 13]]
-    assert convs[1](convs[0](x)).shape == (2, 32, 13, 13)
+    assert model.conv2(model.conv1(x)).shape == (2, 32, 13, 13)
     assert model(x).shape == (2, 10)
 
 
-def test_old_answer_channels_give_the_old_count():
-    weights, biases = count_parameters(dog_cnn(channels=(6, 10)))
-    assert (weights, biases) == (18_850, 26)
+def test_the_classes_draw_the_same_initial_weights_as_the_layer_lists_they_replaced():
+    """Each class creates its layers in forward order, so a seed gives the same initial weights as
+    the nn.Sequential the project used before (Flatten, Linear, ReLU, ...)."""
+    torch.manual_seed(3)
+    ours = Dog_Classifier_Conv()
+    torch.manual_seed(3)
+    sequential = nn.Sequential(nn.Conv2d(3, 16, 5, stride=2), nn.ReLU(), nn.Conv2d(16, 32, 5, stride=2), nn.ReLU(),
+                               nn.Flatten(), nn.Linear(32 * 13 * 13, 10))
+    assert all(torch.equal(a, b) for a, b in zip(ours.parameters(), sequential.parameters()))
+    x = torch.randn(2, 3, 64, 64)
+    assert torch.equal(ours(x), sequential(x))

@@ -11,11 +11,13 @@ import pandas as pd
 import pytest
 import torch
 
-import common.outputs
-from common.base import REPO_ROOT
-from common.checkpoints import load_checkpoint, save_checkpoint
-from common.mnist_runs import MnistSettings, train_one_size
-from common.outputs import TRIAL_DIR, choose_destination, write_json
+import harness.outputs
+from harness.base import REPO_ROOT
+from harness.checkpoints import load_checkpoint, save_checkpoint
+import q04_mnist_time
+from harness.mnist_runs import MnistSettings, train_one_size
+from models import Digit_Classifier
+from harness.outputs import TRIAL_DIR, choose_destination, write_json
 from conftest import call_main, make_dogset, make_mnist, write_idx
 from data.dogs import DogsDataset, DogSetError
 from load_data import read_mnist
@@ -37,7 +39,7 @@ def one_line_error(result: tuple[int, str, str], *fragments: str) -> str:
 
 def test_only_a_homework_run_on_full_data_targets_the_committed_key(tmp_path, monkeypatch):
     assert TRIAL_DIR == REPO_ROOT / "runs" / "trial"
-    monkeypatch.setattr(common.outputs, "TRIAL_DIR", tmp_path / "runs" / "trial")  # proved writable, so made
+    monkeypatch.setattr(harness.outputs, "TRIAL_DIR", tmp_path / "runs" / "trial")  # proved writable, so made
     assert choose_destination(None, []).folder == REPO_ROOT and choose_destination(None, []).committed
     trial = choose_destination(None, ["--epochs 2"])
     assert trial.folder == tmp_path / "runs" / "trial" and not trial.committed and trial.why_not_committed == "--epochs 2"
@@ -47,8 +49,8 @@ def test_only_a_homework_run_on_full_data_targets_the_committed_key(tmp_path, mo
 
 def test_a_trial_run_leaves_the_committed_answers_alone(mnist_dir, tmp_path, monkeypatch, capsys):
     trial = tmp_path / "runs" / "trial"  # where runs/trial would be; the repository itself is not written
-    monkeypatch.setattr(common.outputs, "TRIAL_DIR", trial)
-    monkeypatch.setattr(common.outputs, "CHECKPOINT_DIR", tmp_path / "checkpoints")
+    monkeypatch.setattr(harness.outputs, "TRIAL_DIR", trial)
+    monkeypatch.setattr(harness.outputs, "CHECKPOINT_DIR", tmp_path / "checkpoints")
     committed = {p: p.stat().st_mtime_ns for p in (REPO_ROOT / "results").glob("*.json")}
     status, out, err = call_main(monkeypatch, capsys, "q06_mnist_acc.py", "--sizes", "50", "100", "--epochs", "2",
                                  "--seeds", "0", "--mnist-dir", str(mnist_dir), "--quiet")
@@ -59,7 +61,7 @@ def test_a_trial_run_leaves_the_committed_answers_alone(mnist_dir, tmp_path, mon
     sheet = (trial / "ANSWERS.md").read_text()
     assert "## Q6." in sheet and "not the homework's settings: " in sheet
     assert all(flag in sheet for flag in ("--sizes 50 100", "--epochs 2", "--seeds 0"))
-    assert list((tmp_path / "checkpoints").glob("mnist_mlp_n50_seed0_*.pt"))
+    assert list((tmp_path / "checkpoints").glob("mnist_Digit_Classifier_n50_seed0_*.pt"))
 
 
 # --- saved models follow the data's bytes ---------------------------------------------------
@@ -67,15 +69,15 @@ def test_a_trial_run_leaves_the_committed_answers_alone(mnist_dir, tmp_path, mon
 def test_replacing_labels_in_place_forces_retraining(tmp_path):
     folder = make_mnist(tmp_path / "mnist")
     settings = MnistSettings(epochs=1)
-    train_one_size(folder, 50, 0, settings, tmp_path / "ck", reuse=True, progress=False)
+    train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True)
     assert len(list((tmp_path / "ck").glob("*.pt"))) == 1
     read_mnist.cache_clear()
-    assert train_one_size(folder, 50, 0, settings, tmp_path / "ck", reuse=True, progress=False).reused
+    assert train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True).reused
     labels = folder / "train-labels-idx1-ubyte.gz"
     original = read_mnist(folder).train_labels
     write_idx(labels, (original + 1) % 10)  # same file name, same size, other labels
     read_mnist.cache_clear()
-    again = train_one_size(folder, 50, 0, settings, tmp_path / "ck", reuse=True, progress=False)
+    again = train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True)
     read_mnist.cache_clear()
     assert not again.reused
 

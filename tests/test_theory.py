@@ -4,9 +4,9 @@ import pytest
 import torch
 from torch import nn
 
-from common.models import mnist_mlp
-from common.training import fit, seeded
+import q04_mnist_time
 from conftest import synthetic_digits
+from harness.mnist_runs import MnistSettings
 from my_dataset import MyDataset
 from q02_autograd import finite_difference_gradients
 from q16_perceptron import NAMED_FUNCTIONS, all_inputs, build_network, verify_all_functions
@@ -70,9 +70,9 @@ def test_xor_training_reaches_all_four_points_with_relu():
 def trained_digits():
     images, labels = synthetic_digits(20, 0)
     data = MyDataset(images.reshape(len(images), -1) / 255.0, labels)
-    model = seeded(mnist_mlp, 0)
-    fit(model, data, epochs=10, batch_size=10, lr=0.05, seed=0, progress=False)
-    return model.eval(), data.x, data.y
+    model, _ = q04_mnist_time.train(data, 0, MnistSettings(epochs=10, lr=0.05))
+    model.zero_grad()  # drop the last training step's gradients
+    return model.eval().requires_grad_(False), data.x, data.y
 
 
 @pytest.mark.parametrize("attack", ["fgsm", "pgd"])
@@ -113,3 +113,13 @@ def test_attack_gradients_in_batches_equal_one_pass(trained_digits, monkeypatch)
     whole = q18_adversarial.input_gradient(model, x, y)
     monkeypatch.setattr(q18_adversarial, "ATTACK_BATCH", 7)
     assert torch.allclose(q18_adversarial.input_gradient(model, x, y), whole, atol=1e-6)
+
+
+def test_attack_gradient_is_the_loss_gradient_with_respect_to_the_pixels(trained_digits):
+    from q18_adversarial import input_gradient
+
+    model, x, y = trained_digits
+    pixels = x.clone().requires_grad_(True)
+    expected, = torch.autograd.grad(nn.functional.cross_entropy(model(pixels), y, reduction="sum"), pixels)
+    assert torch.allclose(input_gradient(model, x, y), expected, atol=1e-6)
+    assert all(p.grad is None for p in model.parameters())  # the weights are frozen: nothing flows into them

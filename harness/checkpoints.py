@@ -12,20 +12,24 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import inspect
 import json
+import textwrap
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import torch
 from torch import nn
 
-from common.base import REPO_ROOT
-from common.outputs import atomic_write
+from harness.base import REPO_ROOT
+from harness.outputs import atomic_write
 
 # The modules whose code decides the weights a run trains: the networks, the loop, the Dataset,
 # the two data loaders (decoding and normalisation are preprocessing) and the two protocols.
-TRAINING_CODE = ("common/models.py", "common/shapes.py", "common/training.py", "my_dataset.py", "load_data.py",
-                 "data/dogs.py", "common/mnist_runs.py", "common/dog_runs.py")
+# The recipe itself (network, loss, optimizer, loader, stopping rule) lives in the question
+# script and joins the key through `recipe_fingerprint`.
+TRAINING_CODE = ("models.py", "run_model.py", "my_dataset.py", "load_data.py", "data/dogs.py",
+                 "harness/mnist_runs.py", "harness/dog_runs.py")
 
 
 def _without_docstrings(tree: ast.AST) -> ast.AST:
@@ -44,6 +48,15 @@ def source_fingerprint(path: Path) -> str:
     blank lines and formatting do not change it; any change to what the code does does."""
     tree = _without_docstrings(ast.parse(path.read_text(), filename=str(path)))
     return hashlib.sha256(ast.dump(tree).encode()).hexdigest()[:16]
+
+
+def recipe_fingerprint(recipe: Callable) -> str:
+    """A hash of one function's syntax tree without its docstring and name: two scripts whose
+    recipes read the same (q04's and q06's) share their saved models, and an edit to a
+    recipe's code retrains while an edit to its comments does not."""
+    (node,) = ast.parse(textwrap.dedent(inspect.getsource(recipe))).body
+    node.name = "recipe"
+    return hashlib.sha256(ast.dump(_without_docstrings(node)).encode()).hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=None)
@@ -65,10 +78,10 @@ def content_key(*parts: Any) -> str:
     return digest.hexdigest()[:16]
 
 
-def model_key(model: nn.Module, *parts: Any) -> str:
-    """The checkpoint key of `model` trained under `parts` (settings, seed, data): it also covers
-    the network's structure and the training code's fingerprint."""
-    return content_key(repr(model), code_fingerprint(), *parts)
+def model_key(model: nn.Module, recipe: Callable | None, *parts: Any) -> str:
+    """The checkpoint key of `model` trained by `recipe` under `parts` (settings, seed, data): it
+    also covers the network's structure and the training code's fingerprint."""
+    return content_key(repr(model), code_fingerprint(), recipe and recipe_fingerprint(recipe), *parts)
 
 
 def save_checkpoint(path: Path, key: str, model: nn.Module, record: dict) -> Path:

@@ -1,25 +1,28 @@
-"""The MNIST protocol shared by Q4–Q7 and Q18: the homework's settings, one MLP trained
-per (training-set size, seed), and reuse of a model already trained on exactly the same
-settings and bytes (so q06 and q18 do not retrain what q04 trained)."""
+"""The harness of the MNIST questions (Q4–Q7, and Q18's MLP): the homework's settings, a
+script's recipe called once per (training-set size, seed), and reuse of a model already
+trained by the same recipe on exactly the same settings and bytes (so q06 and q18 do not
+retrain what q04 trained). It never changes the arithmetic."""
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from torch import nn
+from torch.utils.data import DataLoader
 
-from common.base import UserError
-from common.checkpoints import load_checkpoint, model_key, save_checkpoint
-from common.models import mnist_mlp
-from common.runtime import pick_device
-from common.training import evaluate, fit, seeded, torch_threads
+from harness.base import UserError
+from harness.checkpoints import load_checkpoint, model_key, save_checkpoint
+from harness.runtime import torch_threads
 from load_data import as_features, load_mnist_data, read_mnist
 from my_dataset import MyDataset
+from run_model import History, evaluate
 
 HOMEWORK_SIZES = (500, 1000, 1500, 2000)
 FULL_SIZE = 60_000
+EVAL_BATCH = 256
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,10 @@ class MnistSettings:
     lr: float = 0.01
     test_per_class: int = 100  # Q6: a balanced 1,000-image test set
     threads: int = 1  # one torch thread: faster and far steadier at batch 10 (bench/bench_train_loop.py)
+
+
+Network = Callable[[], nn.Module]
+MnistRecipe = Callable[[MyDataset, int, MnistSettings], tuple[nn.Module, History]]
 
 
 def check_sizes(sizes: list[int]) -> list[int]:
@@ -82,32 +89,35 @@ def full_test_set(mnist_dir: Path | None) -> MyDataset | None:
     return None if mnist.is_fallback else MyDataset(as_features(mnist.test_images), mnist.test_labels.astype(np.int64))
 
 
-def train_one_size(mnist_dir: Path | None, size: int, seed: int, settings: MnistSettings, checkpoints: Path, *,
-                   reuse: bool, progress: bool = True) -> TrainedMnist:
-    """A Q4 MLP trained on `size` balanced examples drawn with `seed`.
+def accuracy(model: nn.Module, data: MyDataset | None) -> float | None:
+    """Test accuracy of `model` on `data` (None for no data)."""
+    return None if data is None else evaluate(model, DataLoader(data, batch_size=EVAL_BATCH))[1]
 
-    With `reuse`, weights saved earlier for the same settings and the same data bytes are
-    loaded instead of training again; every freshly trained model is saved.
+
+def train_one_size(network: Network, recipe: MnistRecipe, mnist_dir: Path | None, size: int, seed: int,
+                   settings: MnistSettings, checkpoints: Path, *, reuse: bool) -> TrainedMnist:
+    """`recipe(train_set, seed, settings)` on `size` balanced examples drawn with `seed`, on
+    `settings.threads` threads.
+
+    With `reuse`, the `network` saved earlier by the same recipe for the same settings and the
+    same data bytes is loaded instead of training again; every freshly trained model is saved.
     """
     split = load_mnist_data(size // 10, settings.test_per_class, mnist_folder=mnist_dir, seed=seed)
-    test = MyDataset(split.test_features, split.test_targets)
-    device = pick_device()
-    model = seeded(mnist_mlp, seed, device)
-    key = model_key(model, dataclasses.replace(settings, threads=1).__dict__, seed, split.train_features,
+    model = network()
+    key = model_key(model, recipe, dataclasses.replace(settings, threads=1).__dict__, seed, split.train_features,
                     split.train_targets)
-    path = checkpoints / f"mnist_mlp_n{size}_seed{seed}_{key}.pt"
+    path = checkpoints / f"mnist_{network.__name__}_n{size}_seed{seed}_{key}.pt"
     record = load_checkpoint(path, key, model) if reuse else None
     reused = record is not None
-    if not reused:
-        result = fit(model, MyDataset(split.train_features, split.train_targets), epochs=settings.epochs,
-                     batch_size=settings.batch_size, lr=settings.lr, seed=seed, threads=settings.threads,
-                     progress=progress, desc=f"n={size} seed {seed}")
-        record = {"losses": [r.train_loss for r in result.history], "train_seconds": result.train_seconds}
-        save_checkpoint(path, key, model, record)
-    model.to(device)
-    full = full_test_set(mnist_dir)
-    return TrainedMnist(size, seed, model, record["losses"], record["train_seconds"], evaluate(model, test.to(device))[1],
-                        evaluate(model, full.to(device))[1] if full is not None else None, reused, split.source)
+    with torch_threads(settings.threads):
+        if not reused:
+            model, history = recipe(MyDataset(split.train_features, split.train_targets), seed, settings)
+            record = {"losses": history.train_loss, "train_seconds": history.train_seconds}
+            save_checkpoint(path, key, model, record)
+        test_acc = accuracy(model, MyDataset(split.test_features, split.test_targets))
+        test_acc_all = accuracy(model, full_test_set(mnist_dir))
+    return TrainedMnist(size, seed, model, record["losses"], record["train_seconds"], test_acc, test_acc_all, reused,
+                        split.source)
 
 
 def full_training_set(mnist_dir: Path | None) -> MyDataset:
@@ -118,17 +128,14 @@ def full_training_set(mnist_dir: Path | None) -> MyDataset:
     return MyDataset(as_features(mnist.train_images), mnist.train_labels.astype(np.int64))
 
 
-def train_full(mnist_dir: Path | None, seed: int, settings: MnistSettings, progress: bool = True) -> dict:
-    """Q5's check: one model trained on all 60,000 examples with the same settings; timed and tested."""
+def train_full(recipe: MnistRecipe, mnist_dir: Path | None, seed: int, settings: MnistSettings) -> dict:
+    """Q5's check: `recipe` on all 60,000 examples with the same settings; timed and tested."""
     train = full_training_set(mnist_dir)
-    model = seeded(mnist_mlp, seed, pick_device())
-    result = fit(model, train, epochs=settings.epochs, batch_size=settings.batch_size, lr=settings.lr, seed=seed,
-                 threads=settings.threads, progress=progress, desc=f"n={FULL_SIZE} seed {seed}")
     with torch_threads(settings.threads):
-        return {"size": len(train), "seed": seed, "train_seconds": result.train_seconds,
-                "losses": [r.train_loss for r in result.history],
-                "test_acc": evaluate(model, balanced_test_set(mnist_dir, settings, seed).to(pick_device()))[1],
-                "test_acc_all": evaluate(model, full_test_set(mnist_dir).to(pick_device()))[1],
+        model, history = recipe(train, seed, settings)
+        return {"size": len(train), "seed": seed, "train_seconds": history.train_seconds, "losses": history.train_loss,
+                "test_acc": accuracy(model, balanced_test_set(mnist_dir, settings, seed)),
+                "test_acc_all": accuracy(model, full_test_set(mnist_dir)),
                 "test_images_all": len(read_mnist(mnist_dir).test_labels)}
 
 

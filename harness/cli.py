@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from common.base import UserError
+from harness.base import UserError
 
 MAX_SEED = 2**63 - 1  # torch.manual_seed and numpy's default_rng both take any seed in 0..2^63−1
 HOMEWORK_SEEDS = (0, 1, 2, 3, 4)
@@ -121,7 +121,12 @@ def run_main(main: Callable[[], None]) -> None:
     """Run a script's main(); user errors and Ctrl-C become one line and a non-zero exit."""
     try:
         main()
-    except UserError as error:
+    except Exception as error:  # noqa: BLE001 - re-raised unless it is the user's to fix
+        # A diverging run (run_model.TrainingDiverged: try a smaller --lr) counts as bad input too;
+        # run_model is looked up, not imported, so that torch-free scripts stay torch-free.
+        diverged = getattr(sys.modules.get("run_model"), "TrainingDiverged", ())
+        if not isinstance(error, (UserError, diverged)):
+            raise
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:

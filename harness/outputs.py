@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from common.base import REPO_ROOT, UserError, check_writable_dir
+from harness.base import REPO_ROOT, UserError, check_writable_dir
 
 TRIAL_DIR = REPO_ROOT / "runs" / "trial"
 CHECKPOINT_DIR = REPO_ROOT / "checkpoints"

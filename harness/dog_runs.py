@@ -1,0 +1,208 @@
+"""The harness of the DogSet questions (q11, q15, and through them q08, q18, the ladder and
+mistakes.py): it calls a script's recipe once per seed, side by side in worker processes,
+saves each trained model under a key of everything that made it and reuses it when nothing
+changed, and measures test accuracy. It never changes the arithmetic: a seed gives the same
+model whether it trains here, in a worker or alone."""
+from __future__ import annotations
+
+import copy
+import ctypes
+import dataclasses
+import multiprocessing
+import signal
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+import run_model
+from harness.base import check_writable_dir
+from harness.checkpoints import load_checkpoint, model_key, recipe_fingerprint, save_checkpoint
+from harness.runtime import torch_threads
+from models import count_parameters
+from data.dogs import DogsDataset, resolve_cache_dir
+from my_dataset import MyDataset
+from run_model import History, evaluate
+
+EVAL_BATCH = 256  # bench/bench_evaluate.py: 128–256 is the fastest for the CNN on one thread
+
+
+@dataclass(frozen=True)
+class DogSettings:
+    """How one DogSet model is trained; the defaults are the homework's."""
+
+    epochs: int = 100
+    batch_size: int = 32
+    lr: float = 0.001
+    patience: int = 3
+    min_delta: float = 1e-4
+    threads: int = 1  # per training process; seeds train side by side in processes (train_seeds' jobs)
+
+
+def image_dataset(x, y) -> MyDataset:
+    """[N, 64, 64, 3] images as the [N, 3, 64, 64] MyDataset both networks take: the axes are
+    permuted, never reshaped (a reshape would scramble channels and pixels)."""
+    return MyDataset(torch.from_numpy(x).permute(0, 3, 1, 2).contiguous(), y)
+
+
+@dataclass
+class DogSplits:
+    """DogSet's three partitions as MyDatasets of [N, 3, 64, 64] normalised images."""
+
+    train: MyDataset
+    valid: MyDataset
+    test: MyDataset
+
+
+def dog_splits(data: DogsDataset) -> DogSplits:
+    """The homework's preparation: normalised images with their axes permuted."""
+    return DogSplits(image_dataset(*data.get_train_examples()), image_dataset(*data.get_validation_examples()),
+                     image_dataset(*data.get_test_examples()))
+
+
+Network = Callable[[], nn.Module]
+DogRecipe = Callable[[DogSplits, int, DogSettings], tuple[nn.Module, History]]
+Prepare = Callable[[DogsDataset], DogSplits]
+
+
+@dataclass
+class TrainedDogModel:
+    """One seed's trained network: the homework's last-epoch weights, plus the test accuracy
+    of the weights from the epoch with the lowest validation loss."""
+
+    seed: int
+    model: nn.Module
+    history: list[dict]
+    stop_reason: str
+    stopped_early: bool
+    train_seconds: float
+    best_epoch: int
+    test_acc: float
+    test_acc_best: float
+    reused: bool
+
+    def summary(self) -> dict:
+        """The per-seed entry of a results file."""
+        return {"seed": self.seed, "epochs_trained": len(self.history), "stop_reason": self.stop_reason,
+                "stopped_early": self.stopped_early,
+                "train_seconds": self.train_seconds, "best_val_loss_epoch": self.best_epoch,
+                "test_acc": self.test_acc, "test_acc_best_weights": self.test_acc_best, "history": self.history}
+
+
+def checkpoint_of(network: Network, recipe: DogRecipe, data: DogsDataset, seed: int, settings: DogSettings,
+                  checkpoints: Path, prepare: Prepare = dog_splits) -> tuple[Path, str]:
+    """(file, key) of the saved model for this network, recipe, preparation, settings, seed and data bytes."""
+    key = model_key(network(), recipe, dataclasses.asdict(dataclasses.replace(settings, threads=None)), seed,
+                    data.fingerprint, recipe_fingerprint(prepare))
+    return checkpoints / f"dog_{network.__name__}_seed{seed}_{key}.pt", key
+
+
+def train_dog_model(network: Network, recipe: DogRecipe, data: DogsDataset, seed: int, settings: DogSettings,
+                    checkpoints: Path, *, reuse: bool, prepare: Prepare = dog_splits) -> TrainedDogModel:
+    """`recipe(prepare(data), seed, settings)` for one seed on `settings.threads` threads, or,
+    with `reuse`, the `network` an earlier run saved for identical recipe, preparation, settings
+    and data bytes. The test accuracy is measured on the same preparation's test images."""
+    splits = prepare(data)
+    path, key = checkpoint_of(network, recipe, data, seed, settings, checkpoints, prepare)
+    model, best_model = network(), network()
+    record = load_checkpoint(path, key, model) if reuse else None
+    reused = record is not None and load_checkpoint(path.with_suffix(".best.pt"), key, best_model) is not None
+    if not reused:
+        with torch_threads(settings.threads):
+            model, history = recipe(splits, seed, settings)
+        best_model = copy.deepcopy(model)
+        best_model.load_state_dict(history.best_state)
+        record = {"history": history.epochs(), "stop_reason": history.stop_reason,
+                  "stopped_early": history.stopped_early,
+                  "train_seconds": history.train_seconds, "best_epoch": history.best_epoch}
+        save_checkpoint(path, key, model, record)
+        save_checkpoint(path.with_suffix(".best.pt"), key, best_model, record)
+    test = DataLoader(splits.test, batch_size=EVAL_BATCH)
+    with torch_threads(settings.threads):
+        test_acc, test_acc_best = evaluate(model, test)[1], evaluate(best_model, test)[1]
+    return TrainedDogModel(seed, model, record["history"], record["stop_reason"], record["stopped_early"],
+                           record["train_seconds"], record["best_epoch"], test_acc, test_acc_best, reused)
+
+
+@torch.no_grad()
+def predict_proba(model: nn.Module, x: torch.Tensor, batch_size: int = EVAL_BATCH) -> torch.Tensor:
+    """Softmax class probabilities for every row of `x`."""
+    model.eval()
+    return torch.cat([model(x[i:i + batch_size]).softmax(dim=1) for i in range(0, len(x), batch_size)])
+
+
+def weight_count(network: Network) -> dict:
+    """Connection weights and biases of a network, counted from the model."""
+    weights, biases = count_parameters(network())
+    return {"weights": weights, "biases": biases, "parameters": weights + biases}
+
+
+def load_dogset(path: Path | None, cache_dir: Path | None, quiet: bool) -> DogsDataset:
+    """DogSet read and checked in full (csv, names, every image) before anything trains; the
+    cache folder is proven writable first."""
+    check_writable_dir(resolve_cache_dir(cache_dir), "--cache-dir")
+    return DogsDataset(path, cache_dir=cache_dir, quiet=quiet)
+
+
+def _start_worker() -> None:
+    """In a worker process: no progress bars, and ask Linux to end it when the process that
+    started it ends, so a killed run leaves no training behind (elsewhere a no-op)."""
+    run_model.progress_bars = False
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """`jobs` fresh worker processes (spawned, so no torch state is inherited) that die with this one."""
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker)
+
+
+def run_side_by_side(worker: Callable[[tuple], object], work: list[tuple], jobs: int, what: str) -> bool:
+    """Run `worker` on each item of `work` in up to `jobs` worker processes; False (nothing run)
+    when there are fewer than two items or jobs, so the caller trains in its own process."""
+    if jobs < 2 or len(work) < 2:
+        return False
+    print(f"training {len(work)} {what} in {min(jobs, len(work))} parallel processes", flush=True)
+    with worker_pool(min(jobs, len(work))) as pool:
+        list(pool.map(worker, work))
+    return True
+
+
+def _train_in_worker(job: tuple) -> None:
+    """Train and save one seed's model in a separate process (see `train_seeds`)."""
+    network, recipe, prepare, folder, cache_dir, seed, settings, checkpoints = job
+    train_dog_model(network, recipe, DogsDataset(folder, cache_dir=cache_dir, quiet=True), seed, settings,
+                    checkpoints, reuse=True, prepare=prepare)
+
+
+def train_seeds(network: Network, recipe: DogRecipe, data: DogsDataset, seeds: tuple[int, ...],
+                settings: DogSettings, checkpoints: Path, jobs: int = 1,
+                prepare: Prepare = dog_splits) -> list[TrainedDogModel]:
+    """One model per seed, reusing any saved for the same settings and data; prints a line per seed.
+
+    With `jobs` > 1 the seeds not saved yet train side by side in that many processes, each on
+    `settings.threads` threads (one by default): the homework's small layers gain less from a
+    second thread than from a second seed. Every seed trains on the same thread count either
+    way, so a seed gives the same model alone or among others.
+    """
+    name = network.__name__
+    missing = [s for s in seeds
+               if not checkpoint_of(network, recipe, data, s, settings, checkpoints, prepare)[0].exists()]
+    work = [(network, recipe, prepare, data.path, data.cache_dir, s, settings, checkpoints) for s in missing]
+    in_workers = set(missing) if run_side_by_side(_train_in_worker, work, jobs, f"{name} seeds") else set()
+    trained = []
+    for seed in seeds:
+        t = train_dog_model(network, recipe, data, seed, settings, checkpoints, reuse=True, prepare=prepare)
+        t.reused = t.reused and seed not in in_workers
+        how = "saved model reused" if t.reused else f"{t.train_seconds:.0f} s of training" + (
+            " in a parallel process" if seed in in_workers else "")
+        print(f"DogSet {name} seed {seed}: {len(t.history)} epochs ({t.stop_reason}), test accuracy {t.test_acc:.1%} "
+              f"({how})", flush=True)
+        trained.append(t)
+    return trained
