@@ -1,12 +1,12 @@
 # Two commands: `make reproduce` (every answer, figure and ANSWERS.md) and `make test`;
-# `make beyond` adds the beyond-the-homework ladder, `make answers` re-renders ANSWERS.md from
-# results/ without training. All create .venv on first use and reinstall when requirements.txt
-# changes.
+# `make beyond` adds the beyond-the-homework ladder, `make mistakes` the measured common mistakes,
+# `make answers` re-renders ANSWERS.md from results/ without training. All create .venv on first
+# use and reinstall when requirements.txt changes.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: reproduce quick beyond answers test bench clean-cache
+.PHONY: reproduce quick beyond mistakes answers test bench clean-cache
 
 reproduce: $(VENV)/.installed
 	$(PY) run_all.py
@@ -16,6 +16,9 @@ quick: $(VENV)/.installed
 
 beyond: $(VENV)/.installed
 	$(PY) beyond_dog_cnn.py
+
+mistakes: $(VENV)/.installed
+	$(PY) mistakes.py
 
 answers: $(VENV)/.installed
 	$(PY) make_answers.py

@@ -42,8 +42,10 @@ def answer_q4(f: dict) -> str:
     a, b = f["fit"]["a_seconds"], f["fit"]["b_seconds_per_example"]
     return "\n".join([
         f"MLP 784→128→64→10, {describe_mnist(settings)}; each model timed alone on {meta['cpu']} "
-        f"({plural(settings['threads'], 'torch thread')}, torch {meta['torch']}, {meta['device']}), data loading "
-        f"excluded; {plural(len(seeds), 'seed')} per size.", "",
+        f"({plural(settings['threads'], 'torch thread')}, torch {meta['torch']}, {meta['device']}); "
+        f"{plural(len(seeds), 'seed')} per size. The time is that of the textbook loop a student writes (`train` in "
+        f"`q04_mnist_time.py`: a shuffling `DataLoader` over `MyDataset` and `torch.optim.SGD`), batching included; "
+        f"reading the IDX files and testing are not timed.", "",
         "| training examples | median training time (s) | range over seeds (s) | median final training loss |",
         "|---:|---:|---:|---:|", *rows, "",
         f"Training time grows linearly with the number of examples: each epoch performs n/{settings['batch_size']} "

@@ -133,3 +133,23 @@ def test_each_trained_answer_shows_its_recipe_within_one_import(script):
     reading = {path, min(network_files, key=str), min(backward_files, key=str)}
     lines = sum(len(p.read_text().splitlines()) for p in reading)
     assert lines <= READING_BUDGET, {str(p.relative_to(REPO)): len(p.read_text().splitlines()) for p in reading}
+
+
+def test_the_code_each_answer_points_to_exists_and_the_readme_names_it():
+    """Every name an answer's provenance line and the README's table point a reader to is defined
+    in that script, in models.py or in run_model.py (`run_model.fit` names the module too)."""
+    import re
+
+    from answers.registry import SCRIPTS
+
+    readme = (REPO / "README.md").read_text()
+    shared = {name: ast.parse((REPO / f"{name}.py").read_text()) for name in ("models", "run_model")}
+    for script in SCRIPTS:
+        assert script.code, script.file
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `{script.file}` |"))
+        assert script.code in row, (script.file, row)
+        defined = {n.name for t in [ast.parse((REPO / script.file).read_text()), *shared.values()]
+                   for n in ast.walk(t) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        for name in re.findall(r"`([\w.]+)`", script.code):
+            module, _, leaf = name.rpartition(".")
+            assert leaf in defined and (not module or module in shared), (script.file, name)

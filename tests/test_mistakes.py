@@ -1,0 +1,209 @@
+"""mistakes.py: each slip differs from the homework's recipe in exactly its stated way, the
+correct recipe is q11's and q15's weight for weight, and the appendix words its symptoms from
+the facts."""
+import json
+
+import pytest
+import torch
+from torch import nn
+
+import mistakes
+import q11_dog_mlp
+import q15_dog_cnn
+from answers import mistakes as words
+from conftest import call_main
+from data.dogs import DogsDataset
+from harness.dog_runs import DogSettings, DogSplits, dog_splits
+from harness.mnist_runs import MnistSettings
+from models import Dog_Classifier_Conv, Dog_Classifier_FC
+from my_dataset import MyDataset
+from mistakes import Slip, SGDWithoutZeroGrad, build, one_network_for_every_size, raw_pixels, train, view_not_permute
+
+
+@pytest.fixture(scope="module")
+def dogs(dogset_dir) -> DogsDataset:
+    return DogsDataset(dogset_dir, quiet=True)
+
+
+def weights(model: nn.Module) -> list[torch.Tensor]:
+    return [p.detach().clone() for p in model.parameters()]
+
+
+@pytest.mark.parametrize("network, homework", [(Dog_Classifier_FC, q11_dog_mlp.train),
+                                               (Dog_Classifier_Conv, q15_dog_cnn.train)])
+def test_without_a_slip_the_recipe_is_the_homeworks(dogs, network, homework):
+    splits = dog_splits(dogs)
+    ours, history = train(splits, 0, Slip(epochs=3, network=network))
+    theirs, their_history = homework(splits, 0, DogSettings(epochs=3))
+    assert all(torch.equal(a, b) for a, b in zip(ours.parameters(), theirs.parameters()))
+    assert history.val_loss == their_history.val_loss
+
+
+def test_view_scrambles_the_images_while_permute_does_not(dogs):
+    x = dogs.get_train_examples()[0]
+    permuted, viewed = dog_splits(dogs).train.x, view_not_permute(dogs).train.x
+    assert torch.equal(permuted, torch.from_numpy(x).permute(0, 3, 1, 2))  # channel c of pixel (h, w) stays there
+    assert viewed.shape == permuted.shape and not torch.equal(viewed, permuted)
+    assert torch.equal(viewed.flatten(1), torch.from_numpy(x).flatten(1))  # the same numbers in file order...
+    assert not torch.equal(viewed[:, 0], torch.from_numpy(x)[..., 0])  # ...so "channel 0" mixes all three
+
+
+def test_raw_pixels_are_the_images_0_to_255_unnormalised(dogs):
+    raw = raw_pixels(dogs).train.x
+    assert torch.equal(raw, torch.from_numpy(dogs.raw_images("train")).permute(0, 3, 1, 2).float())
+    assert raw.max() > 1 and raw.min() >= 0 and torch.equal(raw, raw.round())
+
+
+def test_without_zero_grad_the_gradients_accumulate():
+    torch.manual_seed(0)
+    model, x, y = nn.Linear(4, 3), torch.randn(8, 4), torch.tensor([0, 1, 2, 0, 1, 2, 0, 1])
+    optimizer = SGDWithoutZeroGrad(model.parameters(), lr=0.0)
+    grads = []
+    for _ in range(2):
+        optimizer.zero_grad()  # the call a student forgot does nothing here
+        nn.functional.cross_entropy(model(x), y).backward()
+        optimizer.step()
+        grads.append(model.weight.grad.clone())
+    assert torch.allclose(grads[1], 2 * grads[0])
+
+
+def test_the_output_slips_change_what_the_loss_sees():
+    torch.manual_seed(0)
+    x = torch.randn(5, 3, 64, 64)
+    softmax = build(Slip(mistake="softmax_output"))(x)
+    assert torch.allclose(softmax.sum(dim=1), torch.ones(5)) and softmax.min() >= 0  # probabilities, not logits
+    relu = build(Slip(mistake="relu_output"))(x)
+    assert relu.min() == 0 and (relu == 0).any(dim=1).all()  # negative logits are cut to 0
+    assert build(Slip())(x).min() < 0  # the homework's network outputs logits
+
+
+class Spy(nn.Module):
+    """A tiny network that records the labels it is trained on and the inputs it is evaluated on."""
+
+    trained_on: list[torch.Tensor] = []
+    evaluated_on: list[torch.Tensor] = []
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3 * 64 * 64, 10)
+
+    def forward(self, x):
+        (Spy.trained_on if self.training else Spy.evaluated_on).append(x[:, 0, 0, 0].clone())
+        return self.fc(x.flatten(1))
+
+
+def spy_splits() -> DogSplits:
+    """Every partition's images carry their index in pixel (0, 0, 0); the train set is ordered."""
+    def part(n, offset):
+        x = torch.zeros(n, 3, 64, 64)
+        x[:, 0, 0, 0] = torch.arange(n) + offset
+        return MyDataset(x, torch.arange(n) % 10)
+    return DogSplits(part(64, 0), part(20, 1000), part(20, 2000))
+
+
+def spied(mistake, epochs=2, lr=0.001):
+    Spy.trained_on, Spy.evaluated_on = [], []
+    _, history = train(spy_splits(), 0, Slip(epochs=epochs, lr=lr, network=Spy, mistake=mistake))
+    return torch.cat(Spy.trained_on).long().tolist(), torch.cat(Spy.evaluated_on).long().tolist(), history
+
+
+def test_no_shuffle_trains_in_file_order_and_shuffle_does_not():
+    in_order, _, _ = spied("no_shuffle")
+    shuffled, _, _ = spied(None)
+    assert in_order == list(range(64)) * 2
+    assert sorted(shuffled[:64]) == list(range(64)) and shuffled[:64] != list(range(64))
+
+
+def test_stopping_on_the_test_set_watches_the_test_images():
+    _, watched, _ = spied("stop_on_test")
+    _, homework, _ = spied(None)
+    assert set(watched) == set(range(2000, 2020)) and set(homework) == set(range(1000, 1020))
+
+
+def test_a_stopping_rule_made_inside_the_loop_never_fires():
+    *_, fires = spied(None, epochs=10, lr=0.0)  # lr 0: the validation loss never moves
+    *_, never = spied("stopper_never_fires", epochs=10, lr=0.0)
+    assert fires.stopped_early and len(fires.train_loss) == 4
+    assert not never.stopped_early and len(never.train_loss) == 10
+
+
+def test_a_diverging_slip_is_a_result_not_an_error(dogs):
+    model, history = train(dog_splits(dogs), 0, Slip(epochs=5, lr=1e12, mistake="no_zero_grad"))
+    assert history.stop_reason == "diverged" and len(history.train_loss) < 5 and history.best_state is not None
+
+
+def test_one_network_for_every_size_keeps_its_weights_across_sizes(mnist_dir, monkeypatch):
+    seen = []
+    real_fit = mistakes.fit
+
+    def recording_fit(model, *args, **kwargs):
+        seen.append((id(model), weights(model)))
+        history = real_fit(model, *args, **kwargs)
+        seen.append((id(model), weights(model)))
+        return history
+
+    monkeypatch.setattr(mistakes, "fit", recording_fit)
+    accuracies = one_network_for_every_size(mnist_dir, (50, 100), 0, MnistSettings(epochs=2))
+    (first, _), (_, after_first), (second, before_second), _ = seen
+    assert len(accuracies) == 2 and first == second  # one model object...
+    assert all(torch.equal(a, b) for a, b in zip(after_first, before_second))  # ...continuing where it stopped
+
+
+def row(mistaken, correct=(0.28, 0.27, 0.28), epochs=(45, 44, 40), stopped=(True, True, True), diverged=(False,) * 3,
+        val_loss=None, identifier="relu_output"):
+    side = {"test_acc": list(mistaken), "epochs": list(epochs), "stopped_early": list(stopped),
+            "diverged": list(diverged), "best_val_loss_epoch": [10] * 3,
+            "val_loss": val_loss or [[1.0 - 0.001 * i for i in range(e)] for e in epochs]}
+    homework = {**side, "test_acc": list(correct), "epochs": [45, 44, 40], "stopped_early": [True] * 3,
+                "diverged": [False] * 3}
+    return {"id": identifier, "network": "Dog_Classifier_FC", "answer": "Q11", "trained": True, "correct": homework,
+            "mistaken": side}
+
+
+@pytest.mark.parametrize("crafted, expected", [
+    (row((0.281, 0.272, 0.276)), "no measurable effect on the test accuracy"),
+    (row((0.10, 0.10, 0.10), epochs=(2, 3, 2), diverged=(True, True, True), stopped=(False,) * 3),
+     "the loss turns nan at epoch 3–4 (3 seeds); accuracy near chance (10%); test accuracy -17.7 points"),
+    (row((0.20, 0.21, 0.22), epochs=(100, 100, 100), stopped=(False,) * 3),
+     "never stops: all 100 epochs; test accuracy -6.7 points"),
+    (row((0.12, 0.13, 0.11), epochs=(4, 4, 5)),
+     "accuracy near chance (10%); stops after 4–5 epochs; test accuracy -15.7 points"),
+    (row((0.22, 0.21, 0.22), val_loss=[[1.0, 0.8, 0.9, 1.2]] * 3),
+     "validation loss rises from epoch 2; test accuracy -6.0 points"),
+])
+def test_symptom_words_from_crafted_facts(crafted, expected):
+    assert words.symptom_words(crafted, 100) == expected
+
+
+def test_forgetting_eval_is_worded_from_whether_anything_changed():
+    same = {"id": "eval_forgotten", "trained": False, "identical": True,
+            "correct": {"test_acc": [0.3, 0.3]}, "mistaken": {"test_acc": [0.3, 0.3]}}
+    assert words.symptom_words(same, 100) == "none: the same accuracy in every seed"
+    moved = {**same, "identical": False, "mistaken": {"test_acc": [0.1, 0.1]}}
+    assert words.symptom_words(moved, 100) == "the test accuracy changes"
+
+
+def test_the_old_sheet_is_matched_by_the_stated_rule():
+    facts = {"settings": {"epochs": 100}, "old_sheet": {"Dog_Classifier_FC": {"test_acc": 0.2198, "epochs": 100}},
+             "rows": [row((0.21, 0.22, 0.23), epochs=(100, 100, 100), stopped=(False,) * 3, identifier="no_shuffle"),
+                      row((0.30, 0.31, 0.32), epochs=(100, 100, 100), stopped=(False,) * 3, identifier="stop_on_test"),
+                      row((0.22, 0.22, 0.22), identifier="relu_output")]}  # the right accuracy, but it stopped early
+    assert words.consistent_rows(facts, "Dog_Classifier_FC") == ["no_shuffle"]
+    assert "consistent with `shuffle=False`" in words.old_sheet_paragraph(facts)
+
+
+def test_a_quick_run_writes_every_row_with_per_seed_facts(tmp_path, monkeypatch, capsys, mnist_dir, dogset_dir):
+    status, out, err = call_main(monkeypatch, capsys, "mistakes.py", "--quick", "--seeds", "0", "1", "--jobs", "1",
+                                 "--quiet", "--dogset", str(dogset_dir), "--mnist-dir", str(mnist_dir),
+                                 "--out", str(tmp_path))
+    assert status == 0, err
+    facts = json.loads((tmp_path / "results" / "mistakes.json").read_text())
+    assert len(facts["rows"]) >= 9 and {r["answer"] for r in facts["rows"]} == {"Q6", "Q11", "Q15"}
+    for r in facts["rows"]:
+        per_seed = r["mistaken"].get("test_acc") or r["mistaken"]["test_acc_per_size"]
+        assert len(per_seed) == 2, r["id"]
+        if r["trained"] and "epochs" in r["mistaken"]:
+            assert len(r["mistaken"]["epochs"]) == len(r["mistaken"]["stopped_early"]) == 2
+    sheet = (tmp_path / "ANSWERS.md").read_text()
+    assert "## Common mistakes and what they do" in sheet and "figures/mistakes.png" in sheet
+    assert (tmp_path / "figures" / "mistakes.png").exists()
