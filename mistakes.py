@@ -45,7 +45,6 @@ from harness.dog_runs import DogSettings, DogSplits, dog_splits, load_dogset, tr
 from harness.drivers import dog_data_facts
 from harness.mnist_runs import MnistSettings, check_data, data_title, train_one_size
 from harness.outputs import choose_destination
-from harness.plots import save_figure
 from harness.runtime import run_metadata, torch_threads
 from data.dogs import DogsDataset
 from load_data import load_mnist_data

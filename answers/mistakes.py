@@ -191,7 +191,7 @@ def render(facts: dict) -> dict[str, str]:
         f"{100 * MIN_EFFECT:.0f} point; below that, seeds alone move the number as much.", "",
         *table, "",
         *[note + "\n" for note in why_quiet(facts)],
-        f"**Q6, one network for every size** (balanced 1,000-image test set, mean ± sd, then each seed):", "",
+        "**Q6, one network for every size** (balanced 1,000-image test set, mean ± sd, then each seed):", "",
         *q6_table(q6), "", q6_words(q6, facts["mnist_settings"]["epochs"]), "",
         old_sheet_paragraph(facts),
     ])}

@@ -153,7 +153,7 @@ def add_mnist_flags(parser: argparse.ArgumentParser, defaults, sizes: tuple[int,
     parser.add_argument("--test-per-class", type=positive_int, default=defaults.test_per_class,
                         help="balanced test images per digit (default: %(default)s)")
     parser.add_argument("--threads", type=positive_int, default=defaults.threads,
-                        help="torch threads while training; one is faster and steadier at batch 10 (default: %(default)s)")
+                        help="torch threads while training; a second buys nothing at batch 10 (default: %(default)s)")
 
 
 def add_dog_flags(parser: argparse.ArgumentParser, defaults) -> None:

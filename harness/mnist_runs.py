@@ -33,7 +33,7 @@ class MnistSettings:
     batch_size: int = 10
     lr: float = 0.01
     test_per_class: int = 100  # Q6: a balanced 1,000-image test set
-    threads: int = 1  # one torch thread: faster and far steadier at batch 10 (bench/bench_train_loop.py)
+    threads: int = 1  # one torch thread: a second buys nothing at batch 10 (bench/bench_train_loop.py)
 
 
 Network = Callable[[], nn.Module]
