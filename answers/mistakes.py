@@ -22,6 +22,12 @@ SLIPS = {
     "eval_forgotten": "`model.eval()` forgotten before testing",
     "one_network": "one network created once and trained across all four sizes",
 }
+SHORT = {  # the figure's labels
+    "view_not_permute": "view instead of permute", "no_normalisation": "raw 0–255 pixels",
+    "relu_output": "ReLU after the output", "softmax_output": "softmax before the loss",
+    "no_zero_grad": "zero_grad() forgotten", "no_shuffle": "shuffle=False", "stopper_never_fires": "stopping rule in the loop",
+    "stop_on_test": "early stopping on test", "eval_forgotten": "model.eval() forgotten", "one_network": "one network",
+}
 NETWORKS = {"Dog_Classifier_FC": "MLP", "Dog_Classifier_Conv": "CNN", "Digit_Classifier": "MNIST MLP"}
 CHANCE = 0.15  # a mean test accuracy below this is "near chance" for 10 classes
 MIN_EFFECT = 0.01  # and a difference under 1 point is never called an effect
@@ -145,16 +151,20 @@ def q6_table(row: dict) -> list[str]:
 
 
 def q6_words(row: dict, epochs: int) -> str:
+    correct_first = [seed[0] for seed in row["correct"]["test_acc_per_size"]]
     first = [seed[0] for seed in row["mistaken"]["test_acc_per_size"]]
     last_correct = [seed[-1] for seed in row["correct"]["test_acc_per_size"]]
     last_mistaken = [seed[-1] for seed in row["mistaken"]["test_acc_per_size"]]
     sizes = row["sizes"]
-    effect = ("no measurable effect at the largest size" if not measurable(last_correct, last_mistaken) else
+    start = ("is the correct one, seed for seed" if first == correct_first else
+             f"already differs ({pct_spread(first)} against {pct_spread(correct_first)})")
+    effect = (f"no measurable effect at the largest size (after {epochs} epochs on each set the network has long "
+              "fitted it, so what came before changes little)" if not measurable(last_correct, last_mistaken) else
               f"at {sizes[-1]:,} examples it reads {pct_spread(last_mistaken)} against {pct_spread(last_correct)}")
-    return (f"With one network carried across the sizes, the point at {sizes[0]:,} is the same as the correct one's "
-            f"({pct_spread(first)}), but every later point has also trained on the smaller sets before it, "
-            f"{len(sizes) * epochs} epochs in all by the last: {effect}. Q6's curve then no longer "
-            "shows what a network learns from n examples.")
+    return (f"With one network carried across the sizes, the point at {sizes[0]:,} {start}, but every later point has "
+            f"also trained on the smaller sets before it, {len(sizes) * epochs} epochs in all by the last: {effect}. "
+            "The curve then no longer answers Q6's question, what a network learns from n examples, even where the "
+            "numbers barely move.")
 
 
 def why_quiet(facts: dict) -> list[str]:
@@ -203,8 +213,9 @@ def draw(facts: dict) -> dict:
 
     q6 = next(r for r in facts["rows"] if r["id"] == "one_network")
     panels = [a for a in ("Q11", "Q15") if any(r["answer"] == a for r in facts["rows"])]
-    fig, axes = plt.subplots(1, 1 + len(panels), figsize=(5 + 6 * len(panels), 5.5),
-                             gridspec_kw={"width_ratios": [1] + [1.4] * len(panels)})
+    counts = [sum(r["answer"] == a for r in facts["rows"]) + 1 for a in panels]
+    fig, axes = plt.subplots(1, 1 + len(panels), figsize=(15, 1.5 + 0.45 * max(counts + [8])),
+                             gridspec_kw={"width_ratios": [1.2] + [1] * len(panels)})
     ax = axes[0]
     for name, label, style in (("correct", "q06's recipe", "o-"), ("mistaken", "one network for every size", "s--")):
         values = list(zip(*q6[name]["test_acc_per_size"]))
@@ -215,19 +226,22 @@ def draw(facts: dict) -> dict:
     ax.legend(fontsize=8)
     for ax, answer in zip(axes[1:], panels):
         rows = [r for r in facts["rows"] if r["answer"] == answer]
-        labels = ["homework recipe"] + [SLIPS[r["id"]].replace("`", "") for r in rows]
+        labels = ["homework recipe"] + [SHORT[r["id"]] for r in rows]
         sides = [rows[0]["correct"]["test_acc"]] + [r["mistaken"]["test_acc"] for r in rows]
-        y = range(len(sides))
+        effect = [measurable(r["correct"]["test_acc"], r["mistaken"]["test_acc"]) for r in rows]
+        colours = ["tab:green"] + ["tab:red" if e else "lightgrey" for e in effect]
         means = [100 * statistics.fmean(v) for v in sides]
         sds = [100 * (statistics.stdev(v) if len(v) > 1 else 0) for v in sides]
-        ax.barh(y, means, xerr=sds, capsize=4, color=["tab:green"] + ["tab:red"] * len(rows), alpha=0.7)
+        ax.barh(range(len(sides)), means, xerr=sds, capsize=3, color=colours, height=0.6)
         for i, values in enumerate(sides):
             ax.plot([100 * v for v in values], [i] * len(values), "k.", markersize=4)
-        ax.axvline(10, color="grey", linestyle=":", label="chance (10%)")
-        ax.set_yticks(list(y), [f"{label[:48]}" for label in labels], fontsize=8)
-        ax.invert_yaxis()
-        ax.set(title=f"{answer}: DogSet {NETWORKS[rows[0]['network']]} test accuracy", xlabel="test accuracy (%)")
-        ax.legend(fontsize=8, loc="lower right")
+            ax.text(means[i] + sds[i] + 0.5, i, f"{means[i]:.1f}", va="center", fontsize=8)
+        ax.axvline(10, color="grey", linestyle=":")
+        ax.set_yticks(range(len(sides)), labels, fontsize=9)
+        ax.set_ylim(len(sides) - 0.5, -0.5)
+        ax.set_xlim(0, max(means) + max(sds) + 6)
+        ax.set(title=f"{answer}: DogSet {NETWORKS[rows[0]['network']]} test accuracy",
+               xlabel="test accuracy (%); dotted: chance; red: measurable effect, grey: none")
     fig.suptitle(f"Common mistakes: mean ± sd over {plural(len(facts['seeds']), 'seed')} (dots: each seed)")
     fig.tight_layout()
     return {"mistakes.png": fig}
