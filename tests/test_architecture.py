@@ -153,3 +153,10 @@ def test_the_code_each_answer_points_to_exists_and_the_readme_names_it():
         for name in re.findall(r"`([\w.]+)`", script.code):
             module, _, leaf = name.rpartition(".")
             assert leaf in defined and (not module or module in shared), (script.file, name)
+
+
+def test_the_readme_shows_q11s_recipe_as_it_is():
+    readme = (REPO / "README.md").read_text()
+    snippet = readme.split("```python\n", 1)[1].split("```", 1)[0].splitlines()
+    script = (REPO / "q11_dog_mlp.py").read_text().splitlines()
+    assert snippet and all(line in script for line in snippet), [line for line in snippet if line not in script]
