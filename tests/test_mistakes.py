@@ -207,3 +207,14 @@ def test_a_quick_run_writes_every_row_with_per_seed_facts(tmp_path, monkeypatch,
     sheet = (tmp_path / "ANSWERS.md").read_text()
     assert "## Common mistakes and what they do" in sheet and "figures/mistakes.png" in sheet
     assert (tmp_path / "figures" / "mistakes.png").exists()
+
+
+@pytest.mark.parametrize("network, shape", [(Dog_Classifier_FC, (4, 3, 64, 64)), (Dog_Classifier_Conv, (4, 3, 64, 64))])
+def test_forgetting_eval_cannot_change_these_networks(network, shape):
+    """model.eval() switches dropout and batch norm; the homework's networks have neither, so the
+    eval_forgotten row can only read 'the same accuracy' (mistakes.py measures it all the same)."""
+    torch.manual_seed(0)
+    model, x = network(), torch.randn(shape)
+    assert not any(isinstance(m, (nn.Dropout, nn.BatchNorm2d, nn.BatchNorm1d)) for m in model.modules())
+    with torch.no_grad():
+        assert torch.equal(model.train()(x), model.eval()(x))
