@@ -235,7 +235,7 @@ def train_recipes_side_by_side(data: DogsDataset, seed: int, recipes: list[Moder
                                                         [dataclasses.asdict(r), data.fingerprint], dest, seed)[0].exists()]
     work = [(data.path, data.cache_dir, seed, recipe, dest, threads) for recipe in missing]
     trained = run_side_by_side(_modern_in_worker, work, jobs, "modern-CNN recipes")
-    return {modern_name(r) for r in missing} if trained else set()
+    return {modern_name(r) for r in missing} if trained is not None else set()
 
 
 def rung(step: int, model: nn.Module, record: dict, probs: torch.Tensor, data: DogsDataset,

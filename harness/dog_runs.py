@@ -22,13 +22,11 @@ from torch.utils.data import DataLoader
 import run_model
 from harness.base import check_writable_dir
 from harness.checkpoints import load_checkpoint, model_key, recipe_fingerprint, save_checkpoint
-from harness.runtime import torch_threads
+from harness.runtime import EVAL_BATCH, torch_threads
 from models import count_parameters
 from data.dogs import DogsDataset, resolve_cache_dir
 from my_dataset import MyDataset
 from run_model import History, evaluate
-
-EVAL_BATCH = 256  # bench/bench_evaluate.py: 128–256 is the fastest for the CNN on one thread
 
 
 @dataclass(frozen=True)
@@ -163,15 +161,15 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker)
 
 
-def run_side_by_side(worker: Callable[[tuple], object], work: list[tuple], jobs: int, what: str) -> bool:
-    """Run `worker` on each item of `work` in up to `jobs` worker processes; False (nothing run)
-    when there are fewer than two items or jobs, so the caller trains in its own process."""
+def run_side_by_side(worker: Callable[[tuple], object], work: list[tuple], jobs: int, what: str) -> list | None:
+    """`worker`'s result for each item of `work`, in order, computed in up to `jobs` worker
+    processes (taking the items in list order); None (nothing run) when there are fewer than two
+    items or jobs, so that the caller runs them in its own process."""
     if jobs < 2 or len(work) < 2:
-        return False
+        return None
     print(f"training {len(work)} {what} in {min(jobs, len(work))} parallel processes", flush=True)
     with worker_pool(min(jobs, len(work))) as pool:
-        list(pool.map(worker, work))
-    return True
+        return list(pool.map(worker, work))
 
 
 def _train_in_worker(job: tuple) -> None:
@@ -195,7 +193,8 @@ def train_seeds(network: Network, recipe: DogRecipe, data: DogsDataset, seeds: t
     missing = [s for s in seeds
                if not checkpoint_of(network, recipe, data, s, settings, checkpoints, prepare)[0].exists()]
     work = [(network, recipe, prepare, data.path, data.cache_dir, s, settings, checkpoints) for s in missing]
-    in_workers = set(missing) if run_side_by_side(_train_in_worker, work, jobs, f"{name} seeds") else set()
+    trained_aside = run_side_by_side(_train_in_worker, work, jobs, f"{name} seeds")
+    in_workers = set(missing) if trained_aside is not None else set()
     trained = []
     for seed in seeds:
         t = train_dog_model(network, recipe, data, seed, settings, checkpoints, reuse=True, prepare=prepare)

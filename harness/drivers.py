@@ -1,6 +1,7 @@
 """The harness's front door: what question scripts share between parsing their flags and
-publishing their facts. The MNIST preamble of q04 and q06, and the whole DogSet training
-question of q11 and q15 around the recipe those scripts define."""
+publishing their facts. The MNIST preamble of q04 and q06, the DogSet preamble of q08, q11,
+q15 and mistakes.py, and the whole DogSet training question of q11 and q15 around the recipe
+those scripts define."""
 from __future__ import annotations
 
 import argparse
@@ -11,9 +12,9 @@ from typing import Callable
 from answers.dogs import describe_dog, judge_curves
 from answers.mnist import describe_mnist
 from answers.sheet import publish
+import run_model
 from harness.cli import (add_dog_flags, add_mnist_flags, base_parser, flags_off_homework, settings_from,
                         unique_seeds)
-import run_model
 from harness.dog_runs import DogRecipe, DogSettings, Network, TrainedDogModel, load_dogset, train_seeds, weight_count
 from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_data, check_sizes, data_title
 from harness.outputs import Destination, choose_destination
@@ -66,6 +67,37 @@ def dog_data_facts(data: DogsDataset) -> dict:
             "rebuilt": "rebuilt" in data.source}
 
 
+@dataclass
+class DogQuestion:
+    """A checked DogSet run, ready to train: its flags, settings, seeds, data and destination."""
+
+    args: argparse.Namespace
+    settings: DogSettings
+    seeds: tuple[int, ...]
+    data: DogsDataset
+    reasons: list[str]
+    dest: Destination
+
+
+def start_dog_question(description: str, extra_flags: Callable[[argparse.ArgumentParser], None] = lambda p: None,
+                       check: Callable[[argparse.Namespace], None] = lambda a: None,
+                       check_data: Callable[[argparse.Namespace, DogsDataset], None] = lambda a, d: None) -> DogQuestion:
+    """Parse the DogSet flags (plus `extra_flags`), run `check(args)`, load and check DogSet in
+    full and run `check_data(args, data)`, all before anything trains; then decide where the run
+    writes and whether it shows progress bars."""
+    parser = base_parser(description, seeds="many")
+    add_dog_flags(parser, DogSettings())
+    extra_flags(parser)
+    args = parser.parse_args()
+    check(args)
+    data = load_dogset(args.dogset, args.cache_dir, args.quiet)
+    check_data(args, data)
+    reasons = flags_off_homework(parser, args)
+    dest = choose_destination(args.out, reasons)
+    run_model.progress_bars = not args.quiet
+    return DogQuestion(args, settings_from(DogSettings, args), unique_seeds(args.seeds), data, reasons, dest)
+
+
 def run_dog_question(description: str, name: str, network: Network, recipe: DogRecipe,
                      facts_before: Callable[[], dict],
                      facts_after: Callable[[list[TrainedDogModel], DogsDataset, Destination], dict]) -> None:
@@ -73,23 +105,18 @@ def run_dog_question(description: str, name: str, network: Network, recipe: DogR
     counts, checked against their hand formulas), load and check DogSet, train `network` with
     `recipe` for every seed, and publish results/{name}.json with `facts_after(trained, data,
     dest)` added."""
-    parser = base_parser(description, seeds="many")
-    add_dog_flags(parser, DogSettings())
-    args = parser.parse_args()
-    settings, seeds = settings_from(DogSettings, args), unique_seeds(args.seeds)
-    before = facts_before()
-    data = load_dogset(args.dogset, args.cache_dir, args.quiet)
-    reasons = flags_off_homework(parser, args)
-    dest = choose_destination(args.out, reasons)
-    run_model.progress_bars = not args.quiet
+    before: dict = {}
+    run = start_dog_question(description, check=lambda args: before.update(facts_before()))
+    settings, seeds, data, dest = run.settings, run.seeds, run.data, run.dest
     print(f"Data: {data.summary()}; {describe_dog(settings.__dict__)}; seeds {list(seeds)}")
     started = time.perf_counter()
-    trained = train_seeds(network, recipe, data, seeds, settings, dest.checkpoints, jobs=args.jobs)
+    trained = train_seeds(network, recipe, data, seeds, settings, dest.checkpoints, jobs=run.args.jobs)
     training_wall = time.perf_counter() - started  # seeds side by side, with their validation and test passes
     per_seed = [t.summary() for t in trained]
     test = [t.test_acc for t in trained]
     publish(dest, name, {
-        "data": data.summary(), "dogset": dog_data_facts(data), "seeds": list(seeds), "not_homework": "; ".join(reasons),
-        "settings": settings.__dict__, "jobs": args.jobs, "training_wall_seconds": training_wall, "network": network.__name__, "weights": weight_count(network), **before, "per_seed": per_seed,
-        "test_acc_mean": mean_sd(test)[0], "test_acc_sd": mean_sd(test)[1], "curves": judge_curves(per_seed),
-        **facts_after(trained, data, dest), "meta": run_metadata()})
+        "data": data.summary(), "dogset": dog_data_facts(data), "seeds": list(seeds),
+        "not_homework": "; ".join(run.reasons), "settings": settings.__dict__, "jobs": run.args.jobs,
+        "training_wall_seconds": training_wall, "network": network.__name__, "weights": weight_count(network),
+        **before, "per_seed": per_seed, "test_acc_mean": mean_sd(test)[0], "test_acc_sd": mean_sd(test)[1],
+        "curves": judge_curves(per_seed), **facts_after(trained, data, dest), "meta": run_metadata()})

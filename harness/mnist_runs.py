@@ -15,14 +15,13 @@ from torch.utils.data import DataLoader
 
 from harness.base import UserError
 from harness.checkpoints import load_checkpoint, model_key, save_checkpoint
-from harness.runtime import torch_threads
+from harness.runtime import EVAL_BATCH, torch_threads
 from load_data import as_features, load_mnist_data, read_mnist
 from my_dataset import MyDataset
 from run_model import History, evaluate
 
 HOMEWORK_SIZES = (500, 1000, 1500, 2000)
 FULL_SIZE = 60_000
-EVAL_BATCH = 256
 
 
 @dataclass(frozen=True)
