@@ -1,12 +1,13 @@
 # Two commands: `make reproduce` (every answer, figure and ANSWERS.md) and `make test`;
 # `make beyond` adds the beyond-the-homework ladder, `make mistakes` the measured common mistakes,
-# `make answers` re-renders ANSWERS.md from results/ without training. All create .venv on first
-# use and reinstall when requirements.txt changes.
+# `make answers` re-renders ANSWERS.md from results/ without training, `make check HOMEWORK=PATH`
+# checks a student's repository. All create .venv on first use and reinstall when
+# requirements.txt changes.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: reproduce quick beyond mistakes answers test bench clean-cache
+.PHONY: reproduce quick beyond mistakes answers test bench check clean-cache
 
 reproduce: $(VENV)/.installed
 	$(PY) run_all.py
@@ -26,12 +27,18 @@ answers: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(PY) -m pytest
 
+check: $(VENV)/.installed
+	@test -n "$(HOMEWORK)" || { echo "error: give the repository to check: make check HOMEWORK=PATH" >&2; exit 2; }
+	$(PY) check_homework.py $(HOMEWORK)
+
 bench: $(VENV)/.installed
 	$(PY) bench/bench_train_loop.py
 	$(PY) bench/bench_evaluate.py
 	$(PY) bench/bench_dogset.py
 	$(PY) bench/bench_modern_cnn.py
 	$(PY) bench/bench_reproduce.py
+	$(PY) bench/bench_tests.py
+	$(PY) bench/bench_check.py
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

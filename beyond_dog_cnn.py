@@ -1,8 +1,9 @@
 """Beyond the homework: what a modern small CNN reaches on the same DogSet, one ingredient at a time.
 
 Under the homework's protocol the Q15 CNN reaches about 30% test accuracy. This script trains
-a ladder on the same data, from scratch on the CPU, each rung changing one thing from the
-rung before:
+a ladder on the same data on the CPU, each rung changing one thing from the rung before
+(rung 0 reuses Q15's saved model, rung 3 trains nothing, the others train in this run or
+reuse what an earlier run of this script saved):
 
   0. the homework's CNN and protocol (Q15's saved model for the seed is reused when it exists);
   1. the same network with Adam (lr 1e-3) and early stopping on validation, best weights restored;
@@ -10,8 +11,8 @@ rung before:
      global average pooling, dropout 0.3), AdamW lr 3e-3 with weight decay 0.05 and a
      one-cycle schedule, batch 64, best validation weights restored;
   3. rung 2 with horizontal-flip averaging at test time (no training);
-  4. rung 2 trained with class weights for the imbalanced breeds (inverse square root of the
-     training counts) and label smoothing 0.1 (with flip averaging, as rung 3);
+  4. rung 2 trained with class weights (inverse square root of each breed's training count,
+     which matters only where breeds are unbalanced) and label smoothing 0.1 (with flip averaging, as rung 3);
   5. rung 2 trained with data augmentation, the cure for the overfitting Q12 and Q15 diagnose:
      every training batch randomly cropped after 4 pixels of reflect padding and randomly
      mirrored, for a longer schedule (AUGMENTED_EPOCHS); its number is without flip averaging,
@@ -25,6 +26,7 @@ homework" appendix are in answers/beyond.py. Run by `make beyond`, not by `make 
 from __future__ import annotations
 
 import dataclasses
+import time
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +43,7 @@ import run_model
 from answers.sheet import publish
 from harness.checkpoints import load_checkpoint, model_key, save_checkpoint, source_fingerprint
 from harness.cli import base_parser, flags_off_homework, positive_int, run_main
-from harness.dog_runs import (DogSettings, DogSplits, dog_splits, image_dataset, load_dogset, predict_proba,
-                              run_side_by_side, train_dog_model)
+from harness.dog_runs import DogSettings, DogSplits, load_dogset, predict_proba, run_side_by_side, train_dog_model
 from harness.drivers import dog_data_facts
 from harness.outputs import Destination, choose_destination, read_json
 from harness.runtime import run_metadata, torch_threads
@@ -212,7 +213,7 @@ def train_modern(data: DogsDataset, seed: int, recipe: ModernRecipe, dest: Desti
     """The modern CNN trained with `recipe` (rungs 2, 4 and 5) on `threads` threads, or loaded when saved."""
     def train() -> tuple[nn.Module, dict]:
         with torch_threads(threads):
-            return modern_training(dog_splits(data), data.trainY, seed, recipe, f"{modern_name(recipe)} seed {seed}")
+            return modern_training(q15_dog_cnn.dog_tensors(data), data.trainY, seed, recipe, f"{modern_name(recipe)} seed {seed}")
     return train_cached(modern_name(recipe), modern_network, train, [dataclasses.asdict(recipe), data.fingerprint],
                         dest, seed)
 
@@ -239,13 +240,15 @@ def train_recipes_side_by_side(data: DogsDataset, seed: int, recipes: list[Moder
 
 
 def rung(step: int, model: nn.Module, record: dict, probs: torch.Tensor, data: DogsDataset,
-         flip_averaged: torch.Tensor | None = None) -> dict:
+         flip_averaged: torch.Tensor | None = None, reused_from: str | None = None) -> dict:
     """One rung's facts (answers/beyond.py words what each step changed): its size, training,
-    test accuracy and per-breed recall, its per-epoch history when it has one, and with
-    `flip_averaged` the accuracy of flip-averaged predictions beside its own."""
+    test accuracy and per-breed recall, its per-epoch history when it has one (`trained` is
+    False for a rung that only changes how rung 2's model predicts), and with
+    `flip_averaged` the accuracy of flip-averaged predictions beside its own. `reused_from`
+    names where a model not trained in this run comes from (None: trained here)."""
     weights, biases = count_parameters(model)
     y = data.testY
-    return {"step": step, "params": weights + biases, "epochs": record.get("epochs", 0),
+    return {"step": step, "params": weights + biases, "trained": bool(record), "reused_from": reused_from, "epochs": record.get("epochs", 0),
             "best_epoch": record.get("best_epoch"), "train_seconds": record.get("train_seconds", 0.0),
             "reused": bool(record.get("reused")), "test_acc": test_accuracy(probs, y),
             "test_acc_flip_averaged": test_accuracy(flip_averaged, y) if flip_averaged is not None else None,
@@ -269,7 +272,7 @@ def main() -> None:
                         help="epochs of the modern CNN in rungs 2 and 4 (default: %(default)s)")
     parser.add_argument("--augmented-epochs", type=positive_int, default=AUGMENTED_EPOCHS,
                         help="epochs of rung 5, trained with random crops and flips (default: %(default)s)")
-    parser.add_argument("--homework-epochs", type=positive_int, default=DogSettings.epochs,
+    parser.add_argument("--homework-epochs", type=positive_int, default=q15_dog_cnn.HOMEWORK.epochs,
                         help="epoch cap of rungs 0 and 1 (default: %(default)s)")
     parser.add_argument("--threads", type=positive_int, default=1,
                         help="torch threads per training process (default: %(default)s)")
@@ -281,20 +284,23 @@ def main() -> None:
     dest = choose_destination(args.out, reasons)
     run_model.progress_bars = not args.quiet
     print(f"Data: {data.summary()}; seed {args.seed}")
-    x_test = image_dataset(*data.get_test_examples()).x
-    homework = DogSettings(epochs=args.homework_epochs)
+    started = time.perf_counter()
+    x_test = q15_dog_cnn.dog_tensors(data).test.x
+    homework = dataclasses.replace(q15_dog_cnn.HOMEWORK, epochs=args.homework_epochs)
     ladder = []
 
-    trained = train_dog_model(Dog_Classifier_Conv, q15_dog_cnn.train, data, args.seed, homework, dest.checkpoints,
+    trained = train_dog_model(q15_dog_cnn.SCRIPT, data, args.seed, homework, dest.checkpoints,
                               reuse=True)
     record = {"epochs": len(trained.history), "train_seconds": trained.train_seconds, "reused": trained.reused,
               "best_epoch": trained.best_epoch}
-    ladder.append(rung(0, trained.model, record, predict_proba(trained.model, x_test), data))
+    ladder.append(rung(0, trained.model, record, predict_proba(trained.model, x_test), data,
+                       reused_from="q15_dog_cnn.py" if trained.reused else None))
 
     model, record = train_cached("adam_cnn", Dog_Classifier_Conv,
-                                 lambda: adam_homework_cnn(dog_splits(data), args.seed, homework),
+                                 lambda: adam_homework_cnn(q15_dog_cnn.dog_tensors(data), args.seed, homework),
                                  [dataclasses.asdict(homework), data.fingerprint], dest, args.seed)
-    ladder.append(rung(1, model, record, predict_proba(model, x_test), data))
+    ladder.append(rung(1, model, record, predict_proba(model, x_test), data,
+                       reused_from="beyond_dog_cnn.py" if record.get("reused") else None))
 
     recipe = ModernRecipe(epochs=args.epochs)
     weighted = dataclasses.replace(recipe, class_weighted=True, label_smoothing=0.1)
@@ -305,12 +311,13 @@ def main() -> None:
         model, record = train_modern(data, args.seed, r, dest, args.threads)
         record["reused"] = record.get("reused", False) and modern_name(r) not in in_workers
         flipped = flip_averaged_proba(model, x_test)
+        saved = "beyond_dog_cnn.py" if record["reused"] else None
         if step == 2:
-            ladder.append(rung(2, model, record, predict_proba(model, x_test), data))
-            ladder.append(rung(3, model, {}, flipped, data))
+            ladder.append(rung(2, model, record, predict_proba(model, x_test), data, reused_from=saved))
+            ladder.append(rung(3, model, {}, flipped, data, reused_from="rung 2"))
         else:
             ladder.append(rung(step, model, record, flipped if step == 4 else predict_proba(model, x_test), data,
-                               flip_averaged=flipped if step == 5 else None))
+                               flip_averaged=flipped if step == 5 else None, reused_from=saved))
     for r in ladder:
         print(f"rung {r['step']}: {r['test_acc']:.1%} test accuracy, {r['params']:,} parameters, {r['epochs']} epochs, "
               f"{r['train_seconds']:.0f} s{' (saved model reused)' if r['reused'] else ''}")
@@ -319,7 +326,8 @@ def main() -> None:
         "data": data.summary(), "dogset": dog_data_facts(data), "seeds": [args.seed], "not_homework": "; ".join(reasons),
         "recipes": {str(step): dataclasses.asdict(r) for step, r in recipes.items()}, "ladder": ladder, "homework_reference": homework_reference(dest, data),
         "train_counts": {data.get_semantic_label(k): int(train_counts[k]) for k in data.labels_in("train")},
-        "threads": args.threads, "jobs": args.jobs, "meta": run_metadata(),
+        "threads": args.threads, "jobs": args.jobs, "wall_seconds": time.perf_counter() - started,
+        "meta": run_metadata(),
     })
 
 

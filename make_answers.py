@@ -1,5 +1,5 @@
-"""Render ANSWERS.md from the facts the question scripts stored in results/, with no training
-and without torch: the words of every answer live in answers/ (one renderer per script), so
+"""Render ANSWERS.md, and the README's measured section (answers/readme.py), from the facts the
+question scripts stored in results/, with no training and without torch: the words of every answer live in answers/ (one renderer per script), so
 fixing a sentence means editing its renderer and rerunning this.
 
     python make_answers.py                     # ANSWERS.md from results/ (a few seconds)
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from answers.readme import update_readme
 from answers.sheet import draw_figures, read_facts, script_named, write_sheet
 from harness.base import REPO_ROOT
 from harness.cli import OneLineParser, run_main
@@ -53,6 +54,9 @@ def main() -> None:
         redraw(args.out, args.dogset)
     path, count = write_sheet(args.out)
     print(f"wrote {path} from {count} results files")
+    readme = update_readme(args.out)
+    if readme is not None:
+        print(f"wrote the measured section of {readme}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ trains through the same loop (run_model.fit) on the same seeds as the correct re
     relu_output          a ReLU after the output layer
     softmax_output       a softmax layer before CrossEntropyLoss, which applies log-softmax itself
     no_zero_grad         optimizer.zero_grad() forgotten: every step adds up all gradients so far
-    no_shuffle           shuffle=False on a csv ordered by breed
+    no_shuffle           shuffle=False: every epoch in the csv's order
     stopper_never_fires  the stopping rule created inside the epoch loop, so its count restarts
     stop_on_test         early stopping watches the test set instead of the validation set
     eval_forgotten       model.eval() forgotten before testing (measured on the correct models)
@@ -38,10 +38,11 @@ from torch.utils.data import DataLoader
 import q06_mnist_acc
 import q11_dog_mlp
 import q15_dog_cnn
+from answers.old_sheet import OLD_SHEET
 from answers.sheet import publish
 from harness.base import UserError
 from harness.cli import run_main
-from harness.dog_runs import DogSettings, DogSplits, dog_splits, run_side_by_side, train_dog_model
+from harness.dog_runs import DogScript, DogSettings, DogSplits, run_side_by_side, train_dog_model
 from harness.drivers import dog_data_facts, start_dog_question
 from harness.mnist_runs import MnistSettings, check_data, data_title, train_one_size
 from harness.runtime import EVAL_BATCH, run_metadata, torch_threads
@@ -53,8 +54,6 @@ from run_model import EarlyStopping, History, TrainingDiverged, evaluate, fit
 
 MISTAKE_SEEDS = (0, 1, 2)
 Q6_SIZES = (500, 1000, 1500, 2000)
-OLD_SHEET = {"Dog_Classifier_FC": {"test_acc": 0.2198, "epochs": 100},
-             "Dog_Classifier_Conv": {"test_acc": 0.2613, "epochs": 65}}
 
 
 # --- The slips, each at the line where a student makes it --------------------------------------
@@ -117,7 +116,7 @@ def train(data: DogSplits, seed: int, s: Slip) -> tuple[nn.Module, History]:
 
 def view_not_permute(data: DogsDataset) -> DogSplits:
     """The reshape slip: [N, 64, 64, 3] read as [N, 3, 64, 64] by .view, which keeps the memory
-    order and so scrambles channels and pixels (the homework's dog_splits permutes the axes)."""
+    order and so scrambles channels and pixels (q11's and q15's dog_tensors permute the axes)."""
     def prepare(x: np.ndarray, y: np.ndarray) -> MyDataset:
         return MyDataset(torch.from_numpy(x).view(-1, 3, 64, 64), y)
     return DogSplits(prepare(*data.get_train_examples()), prepare(*data.get_validation_examples()),
@@ -170,21 +169,23 @@ DOG_ROWS = (("view_not_permute", Dog_Classifier_Conv, "Q15"), ("view_not_permute
             ("softmax_output", Dog_Classifier_FC, "Q11"), ("no_zero_grad", Dog_Classifier_FC, "Q11"),
             ("no_shuffle", Dog_Classifier_FC, "Q11"), ("stopper_never_fires", Dog_Classifier_FC, "Q11"),
             ("stop_on_test", Dog_Classifier_FC, "Q11"))
-HOMEWORK_RECIPES = {Dog_Classifier_FC: q11_dog_mlp.train, Dog_Classifier_Conv: q15_dog_cnn.train}
+HOMEWORK_SCRIPTS = {Dog_Classifier_FC: q11_dog_mlp.SCRIPT, Dog_Classifier_Conv: q15_dog_cnn.SCRIPT}
 
 
-def dog_run(network: type[nn.Module], mistake: str | None, settings: DogSettings):
-    """(network builder, recipe, preparation, settings) of one DogSet row's runs."""
+def dog_run(network: type[nn.Module], mistake: str | None, settings: DogSettings) -> tuple[DogScript, DogSettings]:
+    """(script, settings) of one DogSet row's runs: the homework's script, or the slip's."""
+    script = HOMEWORK_SCRIPTS[network]
     if mistake is None:
-        return network, HOMEWORK_RECIPES[network], dog_splits, settings
+        return script, settings
     slip = Slip(**settings.__dict__, network=network, mistake=mistake)
-    return Network(slip), train, PREPARE.get(mistake, dog_splits), slip
+    return script.with_recipe(Network(slip), train, PREPARE.get(mistake)), slip
 
 
-def dog_job(network, recipe, prepare, settings, folder: Path, cache_dir: Path, seed: int, checkpoints: Path) -> dict:
+def dog_job(script: DogScript, settings: DogSettings, folder: Path, cache_dir: Path, seed: int,
+            checkpoints: Path) -> dict:
     """One seed of one DogSet run (trained, or reused when saved): its per-seed facts."""
     data = DogsDataset(folder, cache_dir=cache_dir, quiet=True)
-    trained = train_dog_model(network, recipe, data, seed, settings, checkpoints, reuse=True, prepare=prepare)
+    trained = train_dog_model(script, data, seed, settings, checkpoints, reuse=True)
     return {**trained.summary(), "diverged": trained.stop_reason == "diverged"}
 
 
@@ -213,10 +214,10 @@ def per_seed_facts(runs: list[dict]) -> dict:
 
 def eval_forgotten_row(data: DogsDataset, seeds: tuple[int, ...], settings: DogSettings, checkpoints: Path) -> dict:
     """The correct models tested in training mode (model.eval() forgotten) against eval mode."""
-    test = DataLoader(dog_splits(data).test, batch_size=EVAL_BATCH)
+    test = DataLoader(q11_dog_mlp.dog_tensors(data).test, batch_size=EVAL_BATCH)
     in_train_mode, in_eval_mode = [], []
     for seed in seeds:
-        model = train_dog_model(Dog_Classifier_FC, q11_dog_mlp.train, data, seed, settings, checkpoints, reuse=True).model
+        model = train_dog_model(q11_dog_mlp.SCRIPT, data, seed, settings, checkpoints, reuse=True).model
         in_eval_mode.append(evaluate(model, test)[1])
         with torch.no_grad():
             model.train()  # what evaluate() would see without its model.eval()
@@ -247,7 +248,7 @@ def check_mnist(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    run = start_dog_question(__doc__, add_flags, check=check_mnist)
+    run = start_dog_question(__doc__, q11_dog_mlp.HOMEWORK, add_flags, check=check_mnist)
     args, seeds, data, dest = run.args, run.seeds, run.data, run.dest
     settings = DogSettings(epochs=2, threads=run.settings.threads) if args.quick else run.settings
     mnist, sizes = mnist_plan(args)
@@ -278,7 +279,9 @@ def main() -> None:
     publish(dest, "mistakes", {
         "data": f"{data.summary()}; {data_title(source)}", "dogset": dog_data_facts(data), "seeds": list(seeds),
         "not_homework": "; ".join(run.reasons), "settings": settings.__dict__, "mnist_settings": mnist.__dict__,
-        "rows": rows, "old_sheet": OLD_SHEET, "jobs": args.jobs, "wall_seconds": wall, "meta": run_metadata()})
+        "rows": rows, "old_sheet": OLD_SHEET, "jobs": args.jobs,
+        "test_class_counts": np.bincount(data.testY, minlength=10).tolist(),
+        "train_rows_in_breed_order": bool(np.all(np.diff(data.trainY) >= 0)), "wall_seconds": wall, "meta": run_metadata()})
 
 
 if __name__ == "__main__":

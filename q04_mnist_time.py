@@ -38,15 +38,18 @@ from my_dataset import MyDataset
 from run_model import History, fit
 
 
-def train(train_set: MyDataset, seed: int, s: MnistSettings = MnistSettings()) -> tuple[nn.Module, History]:
-    """Q4's recipe for one training set; MnistSettings' defaults are the homework's."""
+HOMEWORK = MnistSettings(epochs=100, batch_size=10, lr=0.01, test_per_class=100)  # the flags' defaults
+
+
+def train(train_set: MyDataset, seed: int, settings: MnistSettings = HOMEWORK) -> tuple[nn.Module, History]:
+    """Q4's recipe for one training set."""
     torch.manual_seed(seed)  # the seed fixes the initial weights...
     model = Digit_Classifier()  # 784 → 128 → 64 → 10
     loss_fn = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=s.lr)  # lr 0.01
-    loader = DataLoader(train_set, batch_size=s.batch_size, shuffle=True,  # batch 10, a new order each epoch...
+    optimizer = torch.optim.SGD(model.parameters(), lr=settings.lr)  # lr 0.01
+    loader = DataLoader(train_set, batch_size=settings.batch_size, shuffle=True,  # batch 10, a new order each epoch...
                         generator=torch.Generator().manual_seed(seed))  # ...fixed by the seed
-    return model, fit(model, loader, loss_fn, optimizer, epochs=s.epochs)  # 100 epochs, no early stopping
+    return model, fit(model, loader, loss_fn, optimizer, epochs=settings.epochs)  # 100 epochs, no early stopping
 
 
 STEP_COST_SIZES = (2_000, 5_000, 10_000, 20_000, 60_000)
@@ -93,7 +96,7 @@ def check_flags(args, sizes: list[int]) -> None:
 
 
 def main() -> None:
-    run = start_mnist_question(__doc__, lambda parser: parser.add_argument(
+    run = start_mnist_question(__doc__, HOMEWORK, lambda parser: parser.add_argument(
         "--full", action="store_true",
         help="also train on all 60,000 training images to check the extrapolation (needs the IDX files)"),
         check=check_flags, homework={"full": True})

@@ -6,9 +6,12 @@ with `train` below, Q4's recipe, and tests it on the homework's balanced 1,000-i
 images. A model that q04_mnist_time.py already trained with the same recipe, settings, data
 and code is loaded from checkpoints/ instead (a test checks the two recipes read the same).
 
-Writes results/q06.json and figures/q06_accuracy.png; the words are in answers/q06.py.
-Everything imported from harness/ is plumbing a reader may skip; it calls `train` and never
-changes its arithmetic.
+The homework on this screen: HOMEWORK holds its settings (the flags default to them), `train`
+the recipe and `evaluate_on_test` the test pass. The images reach `train` and the test pass as
+MyDataset rows of 784 floats in [0, 1] (load_data.as_features: each 28×28 image flattened,
+pixel/255). Writes results/q06.json and figures/q06_accuracy.png; the words are in
+answers/q06.py. Everything imported from harness/ is plumbing a reader may skip; it calls
+`train` and `evaluate_on_test` and never changes their arithmetic.
 """
 from __future__ import annotations
 
@@ -25,27 +28,35 @@ from harness.stats import mean_sd
 from load_data import read_mnist
 from models import Digit_Classifier
 from my_dataset import MyDataset
-from run_model import History, fit
+from run_model import History, evaluate, fit
+
+HOMEWORK = MnistSettings(epochs=100, batch_size=10, lr=0.01, test_per_class=100)  # the flags' defaults
 
 
-def train(train_set: MyDataset, seed: int, s: MnistSettings = MnistSettings()) -> tuple[nn.Module, History]:
+def train(train_set: MyDataset, seed: int, settings: MnistSettings = HOMEWORK) -> tuple[nn.Module, History]:
     """Q4's recipe, which Q6 tests: a fresh network for every training set."""
     torch.manual_seed(seed)
     model = Digit_Classifier()  # 784 → 128 → 64 → 10
     loss_fn = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=s.lr)  # lr 0.01
-    loader = DataLoader(train_set, batch_size=s.batch_size, shuffle=True,  # batch 10
+    optimizer = torch.optim.SGD(model.parameters(), lr=settings.lr)  # lr 0.01
+    loader = DataLoader(train_set, batch_size=settings.batch_size, shuffle=True,  # batch 10
                         generator=torch.Generator().manual_seed(seed))
-    return model, fit(model, loader, loss_fn, optimizer, epochs=s.epochs)  # 100 epochs
+    return model, fit(model, loader, loss_fn, optimizer, epochs=settings.epochs)  # 100 epochs
+
+
+def evaluate_on_test(model: nn.Module, test_set: MyDataset) -> float:
+    """The test pass: accuracy over the test images, in eval mode and without gradients, of the
+    weights after the last (100th) epoch."""
+    return evaluate(model, DataLoader(test_set, batch_size=256))[1]
 
 
 def main() -> None:
-    run = start_mnist_question(__doc__)
+    run = start_mnist_question(__doc__, HOMEWORK)
     settings, seeds, args = run.settings, run.seeds, run.args
     runs = []
     for size in run.sizes:
         trained = [train_one_size(Digit_Classifier, train, args.mnist_dir, size, seed, settings, run.dest.checkpoints,
-                                  reuse=True) for seed in seeds]
+                                  reuse=True, test=evaluate_on_test) for seed in seeds]
         row = {"size": size, "reused_checkpoints": sum(t.reused for t in trained)}
         for key, values in (("test_acc", [t.test_acc for t in trained]),
                             ("test_acc_all", [t.test_acc_all for t in trained])):

@@ -23,7 +23,7 @@ from answers.q08 import draw_images
 from answers.sheet import publish
 from harness.base import UserError
 from harness.cli import run_main
-from harness.dog_runs import TrainedDogModel, image_dataset, predict_proba, train_seeds
+from harness.dog_runs import TrainedDogModel, predict_proba, train_seeds
 from harness.drivers import dog_data_facts, start_dog_question
 from harness.plots import save_figure
 from harness.runtime import run_metadata
@@ -53,10 +53,10 @@ def explore(data: DogsDataset) -> dict:
 def hardest_images(data: DogsDataset, models: list[TrainedDogModel], breed: str | None) -> dict:
     """Q9's evidence from every seed's CNN: per-breed validation recall, the chosen breed and its
     images with the lowest mean probability of the true breed."""
-    x, y = data.get_validation_examples()
+    y = data.validY
     present = data.labels_in("valid")
     names = {data.get_semantic_label(k): k for k in present}
-    probs = np.stack([predict_proba(m.model, image_dataset(x, y).x).numpy() for m in models])
+    probs = np.stack([predict_proba(m.model, q15_dog_cnn.dog_tensors(data).valid.x).numpy() for m in models])
     predicted = probs.argmax(axis=2)  # [seed, image]
     recall = {name: [float((p[y == k] == k).mean()) for p in predicted] for name, k in names.items()}
     mean_recall = {name: float(np.mean(v)) for name, v in recall.items()}
@@ -104,12 +104,12 @@ def check_breed(args, data: DogsDataset) -> None:
 
 
 def main() -> None:
-    run = start_dog_question(__doc__, lambda parser: parser.add_argument(
+    run = start_dog_question(__doc__, q15_dog_cnn.HOMEWORK, lambda parser: parser.add_argument(
         "--breed", default=None, help="breed for Q9 (default: the one the CNNs recognise worst)"), check_data=check_breed)
     args, settings, seeds, data, reasons, dest = run.args, run.settings, run.seeds, run.data, run.reasons, run.dest
     print(f"Data: {data.summary()}")
     q8 = explore(data)
-    models = train_seeds(Dog_Classifier_Conv, q15_dog_cnn.train, data, seeds, settings, dest.checkpoints, jobs=args.jobs)
+    models = train_seeds(q15_dog_cnn.SCRIPT, data, seeds, settings, dest.checkpoints, jobs=args.jobs)
     facts = {"data": data.summary(), "dogset": dog_data_facts(data), "seeds": list(seeds),
              "not_homework": "; ".join(reasons), "settings": settings.__dict__, "q8": q8,
              "q9": hardest_images(data, models, args.breed), "meta": run_metadata()}

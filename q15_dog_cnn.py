@@ -8,9 +8,11 @@ with `train` below, Q11's recipe with this network: CrossEntropyLoss, SGD lr 0.0
 shuffling DataLoader of batch 32, at most 100 epochs, the same stopping rule. It plots loss
 and accuracy per epoch and compares each seed with the MLP of the same seed.
 
-Writes results/q15.json, figures/q15_loss.png and figures/q15_accuracy.png; the words are in
-answers/q15.py. Everything imported from harness/ is plumbing a reader may skip (see
-q11_dog_mlp.py); it calls `train` and never changes its arithmetic.
+As in q11_dog_mlp.py the whole homework is on this screen: `dog_tensors` (the same
+preparation as Q11's, and a test keeps the two equal), `train`, `evaluate_on_test` and the
+HOMEWORK settings. Writes results/q15.json, figures/q15_loss.png and figures/q15_accuracy.png;
+the words are in answers/q15.py. Everything imported from harness/ is plumbing a reader may
+skip (see q11_dog_mlp.py); it calls these functions and never changes their arithmetic.
 """
 from __future__ import annotations
 
@@ -18,27 +20,51 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
+from data.dogs import DogsDataset
 from harness.cli import run_main
-from harness.dog_runs import DogSettings, DogSplits, TrainedDogModel, weight_count
+from harness.dog_runs import DogScript, DogSettings, DogSplits, TrainedDogModel, weight_count
 from harness.drivers import run_dog_question
 from harness.outputs import Destination, read_json
 from models import Dog_Classifier_Conv, Dog_Classifier_FC
+from my_dataset import MyDataset
 from q13_conv_shape import conv2d_output_shape, receptive_field
-from run_model import EarlyStopping, History, fit
-from data.dogs import DogsDataset
+from run_model import EarlyStopping, History, evaluate, fit
+
+HOMEWORK = DogSettings(epochs=100, batch_size=32, lr=0.001, patience=3, min_delta=1e-4)  # the flags' defaults
 
 
-def train(data: DogSplits, seed: int, s: DogSettings = DogSettings()) -> tuple[nn.Module, History]:
-    """Q15's recipe for one seed; DogSettings' defaults are the homework's."""
+def dog_tensors(dogs: DogsDataset) -> DogSplits:
+    """DogSet's three partitions as the [N, 3, 64, 64] float tensors the networks take."""
+    def partition(x, y) -> MyDataset:
+        # x: [N, 64, 64, 3] floats, each channel normalised as (pixel/255 − mean)/std with the mean
+        # and std of the *training* images (dogs.mean, dogs.std), the same for all three partitions
+        images = torch.from_numpy(x).permute(0, 3, 1, 2).contiguous()  # channels last → first: permute, never view
+        return MyDataset(images, y)
+    return DogSplits(partition(*dogs.get_train_examples()), partition(*dogs.get_validation_examples()),
+                     partition(*dogs.get_test_examples()))
+
+
+def train(data: DogSplits, seed: int, settings: DogSettings = HOMEWORK) -> tuple[nn.Module, History]:
+    """Q15's recipe for one seed: Q11's, with the convolutional network."""
     torch.manual_seed(seed)  # the seed fixes the initial weights...
     model = Dog_Classifier_Conv()  # two 5×5 convolutions with stride 2, then Linear(5408, 10)
     loss_fn = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=s.lr)  # lr 0.001
-    train_loader = DataLoader(data.train, batch_size=s.batch_size, shuffle=True,  # batch 32...
-                              generator=torch.Generator().manual_seed(seed))  # ...in an order fixed by the seed
+    optimizer = torch.optim.SGD(model.parameters(), lr=settings.lr)  # lr 0.001
+    train_loader = DataLoader(data.train, batch_size=settings.batch_size, shuffle=True,  # batch 32, a new order
+                              generator=torch.Generator().manual_seed(seed))  # each epoch, fixed by the seed
     val_loader = DataLoader(data.valid, batch_size=256)
-    stopper = EarlyStopping(patience=s.patience, min_delta=s.min_delta)  # 3 epochs without a decrease > 1e-4
-    return model, fit(model, train_loader, loss_fn, optimizer, s.epochs, val_loader, stopper)  # at most 100 epochs
+    stopper = EarlyStopping(patience=settings.patience, min_delta=settings.min_delta)  # 3 epochs without a decrease > 1e-4
+    return model, fit(model, train_loader, loss_fn, optimizer, settings.epochs, val_loader, stopper)  # ≤ 100 epochs
+
+
+def evaluate_on_test(model: nn.Module, test_set: MyDataset) -> float:
+    """The test pass: accuracy over the test images, in eval mode and without gradients. The
+    homework tests the weights of the last epoch trained, and so does the key; the harness
+    also tests the weights of the lowest validation loss (fit keeps a copy) for Q15."""
+    return evaluate(model, DataLoader(test_set, batch_size=256))[1]
+
+
+SCRIPT = DogScript(Dog_Classifier_Conv, dog_tensors, train, evaluate_on_test, HOMEWORK)
 
 
 def q14_design() -> dict:
@@ -72,7 +98,7 @@ def mlp_on_same_data(trained: list[TrainedDogModel], data: DogsDataset, dest: De
 
 
 def main() -> None:
-    run_dog_question(__doc__, "q15", Dog_Classifier_Conv, train, checked_design, mlp_on_same_data)
+    run_dog_question(__doc__, "q15", SCRIPT, checked_design, mlp_on_same_data)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,29 @@ def train_on_xor(model: nn.Module, steps: int = 1000, lr: float = 0.05) -> int:
         return int(((model(XOR_X).squeeze(1) > 0).float() == XOR_Y).sum())
 
 
+DEEP_LINEAR_WIDTHS = [2, 16, 16, 16, 1]
+
+
+def measure(seed: int, starts: int, steps: int) -> dict:
+    """Q17's facts from `seed`: how exactly the deep linear network collapses to one affine map,
+    and how many XOR points each network classifies after training from `starts` random starts."""
+    torch.manual_seed(seed)
+    with torch.no_grad():
+        model = deep_linear(DEEP_LINEAR_WIDTHS).double()
+        x = torch.randn(1000, 2, dtype=torch.float64)
+        weight, bias = collapse(model)
+        collapse_error = float((model(x) - (x @ weight.T + bias)).abs().max())
+    linear_correct, relu_correct = [], []
+    for start in range(starts):
+        torch.manual_seed(seed + start)
+        linear_correct.append(train_on_xor(deep_linear(DEEP_LINEAR_WIDTHS), steps))
+        torch.manual_seed(seed + start)
+        relu_correct.append(train_on_xor(small_relu(), steps))
+    return {"deep_linear_widths": DEEP_LINEAR_WIDTHS, "collapse_max_abs_error": collapse_error,
+            "collapsed_weight": weight.tolist(), "collapsed_bias": bias.tolist(), "starts": starts, "steps": steps,
+            "xor_correct_deep_linear": linear_correct, "xor_correct_relu": relu_correct}
+
+
 def main() -> None:
     parser = base_parser(__doc__)
     parser.add_argument("--starts", type=positive_int, default=DEFAULT_STARTS,
@@ -65,25 +88,8 @@ def main() -> None:
     args = parser.parse_args()
     reasons = flags_off_homework(parser, args)
     dest = choose_destination(args.out, reasons)
-    torch.manual_seed(args.seed)
-    widths = [2, 16, 16, 16, 1]
-    with torch.no_grad():
-        model = deep_linear(widths).double()
-        x = torch.randn(1000, 2, dtype=torch.float64)
-        weight, bias = collapse(model)
-        collapse_error = float((model(x) - (x @ weight.T + bias)).abs().max())
-    linear_correct, relu_correct = [], []
-    for start in range(args.starts):
-        torch.manual_seed(args.seed + start)
-        linear_correct.append(train_on_xor(deep_linear(widths), args.steps))
-        torch.manual_seed(args.seed + start)
-        relu_correct.append(train_on_xor(small_relu(), args.steps))
-    publish(dest, "q17", {
-        "seeds": [args.seed], "not_homework": "; ".join(reasons), "deep_linear_widths": widths,
-        "collapse_max_abs_error": collapse_error, "collapsed_weight": weight.tolist(), "collapsed_bias": bias.tolist(),
-        "starts": args.starts, "steps": args.steps, "xor_correct_deep_linear": linear_correct,
-        "xor_correct_relu": relu_correct,
-    })
+    publish(dest, "q17", {"seeds": [args.seed], "not_homework": "; ".join(reasons),
+                          **measure(args.seed, args.starts, args.steps)})
 
 
 if __name__ == "__main__":

@@ -8,13 +8,16 @@ uses ∇_x L(x, y; W) to change the image, by a step too small to matter to a pe
 
 Attacks the Q4 MNIST MLP (models.Digit_Classifier, 2,000 training examples, homework settings;
 loaded from checkpoints/ when q04 saved it, else trained with q04's recipe) and, when DogSet is
-available, the Q15 CNN (models.Dog_Classifier_Conv, q15's recipe), on pixels in [0, 1]; both are the models of one seed (--seed, default 0). Gradients are taken
-in batches of ATTACK_BATCH images: bench/bench_evaluate.py measures a 1,300-image batch about
-6× slower per image on this CPU. Writes results/q18.json, figures/q18_accuracy_vs_eps.png (from
+available, the Q15 CNN (models.Dog_Classifier_Conv, q15's recipe), on pixels in [0, 1]. Both
+are one seed's models (--seed, default 0) with the weights of their last training epoch, the
+weights the homework tests (not fit's copy of the lowest-validation-loss weights). Gradients
+are taken in batches of ATTACK_BATCH images: bench/bench_evaluate.py measures a whole test set
+in one batch as several times slower per image on this CPU. Writes results/q18.json, figures/q18_accuracy_vs_eps.png (from
 the facts) and figures/q18_examples.png (from the models); the words are in answers/q18.py.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +33,7 @@ from answers.q18 import eps_label, target_label
 from answers.sheet import publish
 from harness.base import UserError
 from harness.cli import base_parser, flags_off_homework, positive_int, run_main
-from harness.dog_runs import DogSettings, load_dogset, train_dog_model
+from harness.dog_runs import load_dogset, train_dog_model
 from harness.mnist_runs import MnistSettings, balanced_test_set, check_data, data_title, train_one_size
 from harness.outputs import Destination, choose_destination
 from harness.plots import plt, save_figure
@@ -143,18 +146,21 @@ def mnist_target(args, dest: Destination) -> Target:
                              settings, dest.checkpoints, reuse=True)
     test = balanced_test_set(args.mnist_dir, settings, args.seed)
     model = trained.model.eval().requires_grad_(False)  # frozen: an attack changes pixels, never weights
-    facts = {"name": "MNIST MLP", "train_size": args.mnist_size, "reused_from": "q04" if trained.reused else None}
+    facts = {"name": "MNIST MLP", "train_size": args.mnist_size, "reused_from": "q04" if trained.reused else None,
+             "weights": "last epoch"}
     return Target(target_label(facts), model, test.x, test.y, MNIST_EPS,
                   [str(d) for d in range(10)], data_title(trained.source), (1, 28, 28), facts)
 
 
 def dog_target(args, data: DogsDataset, dest: Destination) -> Target:
     """Q15's Dog_Classifier_Conv, trained by q15's recipe, behind the normalisation it was trained with."""
-    trained = train_dog_model(Dog_Classifier_Conv, q15_dog_cnn.train, data, args.seed,
-                              DogSettings(epochs=args.dog_epochs), dest.checkpoints, reuse=True)
+    trained = train_dog_model(q15_dog_cnn.SCRIPT, data, args.seed,
+                              dataclasses.replace(q15_dog_cnn.HOMEWORK, epochs=args.dog_epochs), dest.checkpoints,
+                              reuse=True)
     model = nn.Sequential(Normalise(data.mean, data.std), trained.model).eval().requires_grad_(False)
     pixels = torch.from_numpy(data.raw_images("test")).permute(0, 3, 1, 2).float().div(255.0)
-    facts = {"name": "DogSet CNN", "train_size": None, "reused_from": "q15" if trained.reused else None}
+    facts = {"name": "DogSet CNN", "train_size": None, "reused_from": "q15" if trained.reused else None,
+             "weights": "last epoch"}
     return Target(target_label(facts), model, pixels, torch.from_numpy(data.testY),
                   DOG_EPS, [data.get_semantic_label(k) for k in range(10)], data.summary(), (3, 64, 64), facts)
 

@@ -89,6 +89,10 @@ def main() -> None:
     total = time.time() - started
     write_json(out / "results" / "run_all.json", {"seeds": list(seeds), "quick": args.quick,
                                                   "step_seconds": timings, "total_seconds": total})
+    if out == REPO_ROOT:
+        from answers.readme import update_readme
+
+        update_readme(out)  # the README's measured section quotes run_all.json
     print(f"\nrun_all: everything ran in {total:.0f} s; the answer sheet is {out / 'ANSWERS.md'}"
           + ("" if out == REPO_ROOT else f" (the committed answers are untouched: {'; '.join(reasons) or '--out'})"))
 

@@ -32,11 +32,13 @@ class TrainingDiverged(ArithmeticError):
 
 def train_epoch(model: nn.Module, loader: DataLoader, loss_fn: nn.Module, optimizer: torch.optim.Optimizer,
                 scheduler: torch.optim.lr_scheduler.LRScheduler | None = None) -> tuple[float, float]:
-    """One pass over `loader`: (mean of the batch losses, accuracy during the epoch). The accuracy
-    counts what each batch's forward pass got right before its step, as Keras reports it."""
+    """One pass over `loader`: (mean loss per example, accuracy during the epoch). Each batch's
+    mean loss is weighted by its size, so a smaller last batch counts for its examples only and
+    the number compares with `evaluate`'s validation loss. The accuracy counts what each
+    batch's forward pass got right before its step, as Keras reports it."""
     model.train()
     device = next(model.parameters()).device
-    total_loss, correct, seen, batches = 0.0, 0, 0, 0
+    total_loss, correct, seen = 0.0, 0, 0
     for x, y in loader:
         x, y = x.to(device), y.to(device)
         optimizer.zero_grad()
@@ -46,10 +48,10 @@ def train_epoch(model: nn.Module, loader: DataLoader, loss_fn: nn.Module, optimi
         optimizer.step()
         if scheduler is not None:
             scheduler.step()
-        total_loss += loss.item()
+        total_loss += loss.item() * len(y)
         correct += (logits.argmax(dim=1) == y).sum().item()
-        seen, batches = seen + len(y), batches + 1
-    return total_loss / batches, correct / seen
+        seen += len(y)
+    return total_loss / seen, correct / seen
 
 
 @torch.no_grad()
@@ -118,9 +120,12 @@ def fit(model: nn.Module, train_loader: DataLoader, loss_fn: nn.Module, optimize
     """Train `model` in place for at most `epochs` epochs and return its History.
 
     After each epoch, with `val_loader`, the validation loss and accuracy are measured (always
-    plain cross-entropy, whatever `loss_fn` trains with) and the weights of the lowest
-    validation loss are kept; `stopper` ends training early when its rule fires. `scheduler`
-    steps once per batch. A non-finite training loss raises TrainingDiverged.
+    plain cross-entropy, whatever `loss_fn` trains with), and a copy of the weights with the
+    lowest validation loss so far is kept in `history.best_state` (with `history.best_epoch`).
+    The copy is never loaded back: `model` ends with the weights of its last epoch, the ones
+    the homework tests; a caller who wants the best weights loads `best_state` itself.
+    `stopper` ends training early when its rule fires. `scheduler` steps once per batch. A
+    non-finite training loss raises TrainingDiverged.
     """
     if stopper is not None and val_loader is None:
         raise ValueError("early stopping needs a validation loader")

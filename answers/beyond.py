@@ -1,13 +1,16 @@
 """The appendix in words and figures: the ladder from the homework's CNN to a modern small CNN,
-rung by rung. Facts from beyond_dog_cnn.py (results/beyond.json)."""
+rung by rung, each test accuracy with its test-sample interval and each rung's provenance.
+Facts from beyond_dog_cnn.py (results/beyond.json)."""
 from __future__ import annotations
 
 import statistics
 
 from answers.dogs import data_note
-from answers.words import sentence
+from answers.words import seed_list, sentence, shown_difference
+from harness.stats import wilson_interval
 
-WATCHED_BREEDS = ("collie", "golden_retriever")  # the breeds the stand-in DogSet has fewest of
+WATCHED = 2  # the recall of this many breeds is followed (watched_breeds says which)
+BALANCED = 1.1  # class weights within this ratio of each other leave the loss practically unweighted
 
 
 def description(step: int, recipes: dict) -> str:
@@ -22,12 +25,126 @@ def description(step: int, recipes: dict) -> str:
                f"{augmented.get('epochs')} epochs (no test-time averaging)"}[step]
 
 
+def shown(value: float) -> float:
+    """A fraction as the percentage the sheet shows (1 decimal)."""
+    return round(100 * value, 1)
+
+
+def interval(accuracy: float, total: int) -> str:
+    """'[60.9–66.1%]': the 95% Wilson interval of one model scoring `accuracy` on `total` test images."""
+    low, high = wilson_interval(round(accuracy * total), total)
+    return f"[{shown(low):.1f}–{shown(high):.1f}%]"
+
+
+def with_interval(accuracy: float, total: int) -> str:
+    """'63.5% [60.9–66.1%]': a test accuracy and its test-sample interval."""
+    return f"{shown(accuracy):.1f}% {interval(accuracy, total)}"
+
+
+def step_gain(rung: dict, baseline: dict) -> str:
+    """A rung's test accuracy minus its baseline's, in points, as the two are shown."""
+    return shown_difference(100 * rung["test_acc"], 100 * baseline["test_acc"])
+
+
+def provenance(r: dict) -> str:
+    """Where a rung's model comes from: from its `trained` and `reused_from` facts when recorded,
+    else from its epochs (0: not trained) and its `reused` flag."""
+    source = r.get("reused_from")
+    if not r.get("trained", r["epochs"] > 0):
+        return f"not trained: {source}'s model, tested differently" if source else "not trained: a test-time change only"
+    if source or r.get("reused"):
+        return f"a saved model reused, trained by {source}" if source else "a saved model reused, trained in an earlier run"
+    return "trained from scratch in this run"
+
+
+def rung_list(steps: list[int]) -> str:
+    """'rung 3' or 'rungs 1, 2 and 4'."""
+    if len(steps) == 1:
+        return f"rung {steps[0]}"
+    return "rungs " + ", ".join(map(str, steps[:-1])) + f" and {steps[-1]}"
+
+
+def provenance_sentence(ladder: list[dict]) -> str:
+    """Every rung's provenance, rungs of the same provenance together."""
+    groups: dict[str, list[int]] = {}
+    for r in ladder:
+        groups.setdefault(provenance(r), []).append(r["step"])
+    return "Where each model comes from: " + "; ".join(f"{rung_list(steps)}: {how}" for how, steps in groups.items()) + "."
+
+
+def time_sentence(facts: dict, ladder: list[dict]) -> str:
+    """The training times the rungs recorded and, when the facts hold it, the run's wall time."""
+    recorded = sum(r["train_seconds"] for r in ladder)
+    wall = facts.get("wall_seconds")
+    return (f"The recorded training times add up to {recorded / 60:.1f} min, each as recorded when its model trained "
+            f"(a reused model's in its earlier run; rungs 2, 4 and 5 in {facts['jobs']} processes side by side)"
+            + (f"; this run took {wall / 60:.1f} min of wall time." if wall is not None else "."))
+
+
+def class_weights(counts: dict[str, int]) -> dict[str, float]:
+    """Rung 4's loss weight of each breed: 1/√(training count), scaled to mean 1 (as beyond_dog_cnn.class_weights)."""
+    raw = {breed: count ** -0.5 for breed, count in counts.items() if count > 0}
+    mean = statistics.fmean(raw.values())
+    return {breed: weight / mean for breed, weight in raw.items()}
+
+
+def balanced(counts: dict[str, int]) -> bool:
+    """The training counts leave rung 4's class weights within BALANCED of each other."""
+    weights = class_weights(counts).values()
+    return max(weights) <= BALANCED * min(weights)
+
+
+def watched_breeds(facts: dict) -> list[str]:
+    """The WATCHED breeds whose recall the appendix follows, in the facts' order: those with the
+    fewest training images (the largest class weights), or, when the breeds are nearly balanced,
+    those rung 2 recognises worst."""
+    baseline = next(r for r in facts["ladder"] if r["step"] == 2)["recall"]
+    counts = {b: n for b, n in facts["train_counts"].items() if b in baseline}
+    key = baseline.get if balanced(facts["train_counts"]) else counts.get
+    chosen = sorted(counts, key=key)[:WATCHED]
+    return [b for b in counts if b in chosen]
+
+
+def weights_sentence(facts: dict, watched: list[str]) -> str:
+    """Why these breeds are watched, and how unequal rung 4's class weights are, from the training counts."""
+    counts = facts["train_counts"]
+    weights = class_weights(counts)
+    if balanced(counts):
+        baseline = next(r for r in facts["ladder"] if r["step"] == 2)["recall"]
+        return sentence(" and ".join(f"{b} (recall {baseline[b]:.2f})" for b in watched)
+                        + " are the breeds rung 2 recognises worst. The breeds are nearly balanced "
+                          f"({min(counts.values())}–{max(counts.values())} training images each), so rung 4's class "
+                          f"weights lie within {min(weights.values()):.2f}–{max(weights.values()):.2f}: its change is "
+                          f"mostly the label smoothing.")
+    named = " and ".join(f"{b} ({counts[b]} training images)" for b in watched)
+    return sentence(f"{named} have the fewest training images (median of all breeds: "
+                    f"{statistics.median(counts.values()):.0f}); rung 4's class weights give them "
+                    + " and ".join(f"{weights[b]:.2f}" for b in watched) + " times the mean weight.")
+
+
+def recall_sentence(facts: dict, watched: list[str]) -> str:
+    """Rung 4's recall of the watched breeds against rung 2, the same network before any test-time
+    trick, with what flip averaging alone (rung 3) did, and how few images a breed's recall rests on."""
+    by_step = {r["step"]: r for r in facts["ladder"]}
+    plain, flipped, weighted = (by_step[s]["recall"] for s in (2, 3, 4))
+    per_breed = facts["dogset"]["counts"]["test"] / len(by_step[0]["recall"])
+    return ("Against rung 2, the same network before any test-time trick (rung 4 adds the class weights, the label "
+            "smoothing and rung 3's flip averaging), their recall moves from "
+            + ", ".join(f"{plain[b]:.2f} to {weighted[b]:.2f} ({b})" for b in watched)
+            + f", at an overall accuracy of {shown(by_step[4]['test_acc']):.1f}% against "
+              f"{shown(by_step[2]['test_acc']):.1f}%. Flip averaging alone (rung 3) moved them to "
+            + " and ".join(f"{flipped[b]:.2f}" for b in watched)
+            + f", so a change measured from rung 3 would credit the training with undoing it. A breed's recall rests "
+              f"on about {per_breed:.0f} test images on average, so one image moves it by about {1 / per_breed:.2f}, "
+              f"and one seed cannot tell apart changes of a few images.")
+
+
 def gap(history: list[dict]) -> float:
     """Validation minus training loss in the last epoch."""
     return history[-1]["val_loss"] - history[-1]["train_loss"]
 
 
-def cure(ladder: list[dict]) -> str:
+def cure(ladder: list[dict], total: int) -> str:
     """The sentence that ties rung 5 back to Q12/Q15's diagnosis, from the two rungs' histories:
     whether augmentation narrowed the final gap between validation and training loss (by more
     than a fifth), and whether it lowered the validation loss itself."""
@@ -44,56 +161,55 @@ def cure(ladder: list[dict]) -> str:
             + (f"lowers the validation loss itself: its lowest is {lowest[5]:.3f} against {lowest[2]:.3f}"
                if lowest[5] < lowest[2] else
                f"does not lower the validation loss: its lowest is {lowest[5]:.3f} against {lowest[2]:.3f}")
-            + f". Test accuracy: {augmented['test_acc']:.1%} against {plain['test_acc']:.1%}, both without test-time "
-              f"averaging ({augmented['test_acc_flip_averaged']:.1%} for rung 5 with flip averaging, for comparison "
-              f"only).")
+            + f". Test accuracy: {with_interval(augmented['test_acc'], total)} against "
+              f"{with_interval(plain['test_acc'], total)}, both without test-time averaging "
+              f"({with_interval(augmented['test_acc_flip_averaged'], total)} for rung 5 with flip averaging, for "
+              f"comparison only).")
+
+
+def seeds_sentence(facts: dict, total: int) -> str:
+    """What the seeds and the test images can tell apart, with the homework CNN's reference."""
+    reference, seeds = facts["homework_reference"], facts["seeds"]
+    text = (f"Each test accuracy is followed by its 95% test-sample interval (Wilson) on the {total:,} test images. "
+            f"Each rung ran {seed_list(seeds)} only, so it shows no seed spread; differences of a point or two between "
+            "rungs are within seed and test-sample noise.")
+    if reference:
+        text += (f" The homework's CNN (Q15) reaches {shown(reference['mean']):.1f} ± {shown(reference['sd']):.1f}% "
+                 f"over {len(reference['seeds'])} seeds {interval(reference['mean'], total)}.")
+    return text
 
 
 def render(facts: dict) -> dict[str, str]:
-    ladder, reference, seed = facts["ladder"], facts["homework_reference"], facts["seeds"][0]
+    ladder, total = facts["ladder"], facts["dogset"]["counts"]["test"]
     recipes, recipe = facts["recipes"], facts["recipes"]["2"]
-    watched = [b for b in WATCHED_BREEDS if b in ladder[0]["recall"]]
-    header = ("| rung | what changed | parameters | epochs | training (s) | test accuracy | with flip averaging | "
-              + " | ".join(f"{b} recall" for b in watched) + " |")
+    watched = watched_breeds(facts)
+    header = ("| rung | what changed | parameters | epochs | training (s) | test accuracy [95% interval] | "
+              "with flip averaging | " + " | ".join(f"{b} recall" for b in watched) + " |")
     rows = [f"| {r['step']} | {description(r['step'], recipes)} | {r['params']:,} | {r['epochs'] or '—'} | "
-            f"{r['train_seconds']:.0f} | **{r['test_acc']:.1%}** | "
-            + (f"{r['test_acc_flip_averaged']:.1%} | " if r["test_acc_flip_averaged"] is not None
+            f"{r['train_seconds']:.0f} | **{with_interval(r['test_acc'], total)}** | "
+            + (f"{with_interval(r['test_acc_flip_averaged'], total)} | " if r["test_acc_flip_averaged"] is not None
                else "(included) | " if r["step"] in (3, 4) else "— | ")
             + " | ".join(f"{r['recall'][b]:.2f}" for b in watched) + " |" for r in ladder]
     before = {5: 2}  # rung 5 builds on rung 2; every other rung on the one before it
     by_step = {r["step"]: r for r in ladder}
-    steps = [f"rung {r['step']} {100 * (r['test_acc'] - by_step[before.get(r['step'], r['step'] - 1)]['test_acc']):+.1f} "
-             f"points" + (" (against rung 2)" if r["step"] in before else "") for r in ladder[1:]]
-    best = max(ladder, key=lambda r: r["test_acc"])
-    training = sum(r["train_seconds"] for r in ladder)
-    text = [f"Data: {data_note(facts['dogset'])}. Every rung is trained from scratch on this CPU with seed {seed} (one "
-            f"seed: differences of a point or two between rungs are within seed-to-seed noise; the homework CNN's spread "
-            f"over seeds is the reference)." + (f" The homework's CNN (Q15) reaches {100 * reference['mean']:.1f} ± "
-                                                f"{100 * reference['sd']:.1f}% over {len(reference['seeds'])} seeds."
-                                                if reference else ""), "", header,
-            "|---:|---|---:|---:|---:|---:|---:|" + "---:|" * len(watched), *rows, "",
+    steps = [f"rung {r['step']} {step_gain(r, by_step[before.get(r['step'], r['step'] - 1)])} points"
+             + (" (against rung 2)" if r["step"] in before else "") for r in ladder[1:]]
+    best, first = max(ladder, key=lambda r: r["test_acc"]), ladder[0]
+    text = [f"Data: {data_note(facts['dogset'])}. {seeds_sentence(facts, total)} {provenance_sentence(ladder)}", "",
+            header, "|---:|---|---:|---:|---:|---:|---:|" + "---:|" * len(watched), *rows, "",
             f"What each rung bought, against the rung before: {'; '.join(steps)}. The best rung, {best['step']}, reaches "
-            f"**{best['test_acc']:.1%}**, {best['test_acc'] / ladder[0]['test_acc']:.1f}× the homework protocol's "
-            f"{ladder[0]['test_acc']:.1%} on the same images"
+            f"**{shown(best['test_acc']):.1f}%**, {shown(best['test_acc']) / shown(first['test_acc']):.1f}× the homework "
+            f"protocol's {shown(first['test_acc']):.1f}% on the same images"
             + (": the homework's low accuracy is the recipe's (plain SGD at lr 0.001, a stopping rule that fires on noise, "
-               "a network without normalisation), not the data's." if best["test_acc"] >= 2 * ladder[0]["test_acc"] else "."),
+               "a network without normalisation), not the data's." if best["test_acc"] >= 2 * first["test_acc"] else "."),
             f"Rungs 2 and 4 train {recipe['epochs']} epochs of batch {recipe['batch_size']} with AdamW (max lr "
             f"{recipe['max_lr']:g}, weight decay {recipe['weight_decay']:g}) on a one-cycle schedule, keeping the weights "
-            f"of the epoch with the lowest validation loss; rung 5 the same for {recipes['5']['epochs']} epochs. Training "
-            f"the rungs took {training / 60:.1f} min in all, as recorded when each trained (rungs 2, 4 and 5 in "
-            f"{facts['jobs']} processes side by side, so the wall time was shorter)."]
+            f"of the epoch with the lowest validation loss; rung 5 the same for {recipes['5']['epochs']} epochs. "
+            + time_sentence(facts, ladder)]
     if watched:
-        before, after = by_step[3]["recall"], by_step[4]["recall"]
-        counts = facts["train_counts"]
-        text.append(sentence(" and ".join(f"{b} ({counts[b]} training images)" for b in watched)
-                             + f" are the breeds the stand-in DogSet has fewest of (median of all breeds: "
-                               f"{statistics.median(counts.values()):.0f}); weighting the loss by the inverse square root "
-                               f"of each breed's training count moves their recall from "
-                             + ", ".join(f"{before[b]:.2f} to {after[b]:.2f} ({b})" for b in watched)
-                             + f", at an overall accuracy of {by_step[4]['test_acc']:.1%} against "
-                               f"{by_step[3]['test_acc']:.1%} (both with flip averaging)."))
+        text.append(weights_sentence(facts, watched) + " " + recall_sentence(facts, watched))
     if 5 in by_step:
-        text += ["", cure(ladder)]
+        text += ["", cure(ladder, total)]
     return {"Beyond": "\n".join(text)}
 
 

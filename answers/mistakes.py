@@ -1,14 +1,17 @@
 """The "Common mistakes" appendix in words and one figure: for each slip, the answer it changes,
-the correct and the mistaken value over the seeds, epochs and stopping, the symptom a student
-would see, and which rows the old answer sheet's DogSet numbers are consistent with. Facts
-from mistakes.py (results/mistakes.json)."""
+the correct and the mistaken test accuracy over the seeds with their test-sample intervals, what
+a student running the slip observes, how it differs from the correct recipe (paired by seed),
+and which rows the old answer sheet's DogSet numbers are consistent with. Facts from
+mistakes.py (results/mistakes.json)."""
 from __future__ import annotations
 
 import math
 import statistics
+from typing import Sequence
 
-from answers.words import pct_spread, plural, span
-from harness.stats import mean_sd
+from answers.words import agree, pct_spread, plural, sample_half_width, shown_difference, span
+from answers.old_sheet import OLD_SHEET_TEST_IMAGES, same_images, widened_range
+from harness.stats import mean_sd, wilson_interval
 
 SLIPS = {
     "view_not_permute": "images reshaped with `x.view(-1, 3, 64, 64)` instead of permuted",
@@ -16,7 +19,7 @@ SLIPS = {
     "relu_output": "a ReLU after the output layer",
     "softmax_output": "a softmax layer before `CrossEntropyLoss`",
     "no_zero_grad": "`optimizer.zero_grad()` forgotten",
-    "no_shuffle": "`shuffle=False` (the csv is ordered by breed)",
+    "no_shuffle": "`shuffle=False`",
     "stopper_never_fires": "the stopping rule created inside the epoch loop",
     "stop_on_test": "early stopping on the test set instead of the validation set",
     "eval_forgotten": "`model.eval()` forgotten before testing",
@@ -29,117 +32,236 @@ SHORT = {  # the figure's labels
     "stop_on_test": "early stopping on test", "eval_forgotten": "model.eval() forgotten", "one_network": "one network",
 }
 NETWORKS = {"Dog_Classifier_FC": "MLP", "Dog_Classifier_Conv": "CNN", "Digit_Classifier": "MNIST MLP"}
-CHANCE = 0.15  # a mean test accuracy below this is "near chance" for 10 classes
-MIN_EFFECT = 0.01  # and a difference under 1 point is never called an effect
-OLD_SHEET_MARGIN = 0.01  # the old numbers are matched against a row's per-seed range widened by 1 point
+INVALID = {  # slips that spoil the answer whatever they do to the number, and why
+    "stop_on_test": "the test images chose when to stop, so the test accuracy is no longer an unbiased estimate of "
+                    "accuracy on new images",
+}
+CHANCE = 0.15  # a mean test accuracy below this is worded as near chance (or the majority-class rate)
+MIN_EFFECT = 0.01  # a paired difference under 1 point is never called an effect
+T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228)  # two-sided 95% t, 1–10 df
 
 
-def measurable(correct: list[float], mistaken: list[float]) -> bool:
-    """True when the means differ by more than 2 standard errors of their difference and by at
-    least MIN_EFFECT: with a few seeds, anything less is not told apart from seed noise."""
-    (mc, sc), (mm, sm) = mean_sd(correct), mean_sd(mistaken)
-    standard_error = math.sqrt(sc ** 2 / len(correct) + sm ** 2 / len(mistaken))
-    return abs(mm - mc) >= MIN_EFFECT and abs(mm - mc) > 2 * standard_error
+# --- numbers as shown -------------------------------------------------------------------------
+
+def shown(value: float) -> float:
+    """A fraction as the percentage the sheet shows (1 decimal)."""
+    return round(100 * value, 1)
 
 
-def symptoms(row: dict, cap: int) -> list[str]:
-    """What a student running the slip would see, from its runs' facts, as labels."""
-    side = row["mistaken"]
+def per_seed(values: Sequence[float]) -> str:
+    """'m ± s% (a, b, c)': mean ± sd over seeds, then each seed."""
+    return f"{pct_spread(values)} ({', '.join(f'{shown(v):.1f}' for v in values)})"
+
+
+def mean_interval(values: Sequence[float], total: int) -> tuple[float, float]:
+    """95% Wilson interval of one model scoring the seeds' mean accuracy on `total` test images."""
+    return wilson_interval(round(statistics.fmean(values) * total), total)
+
+
+def interval_words(low: float, high: float) -> str:
+    """'22.6–29.9%'."""
+    return f"{shown(low):.1f}–{shown(high):.1f}%"
+
+
+def accuracy_cell(values: Sequence[float], total: int) -> str:
+    """Mean ± sd over seeds, each seed, and in brackets the test-sample interval."""
+    return f"{per_seed(values)} [{interval_words(*mean_interval(values, total))}]"
+
+
+def test_count(facts: dict) -> int:
+    """How many test images the key's DogSet holds."""
+    return facts["dogset"]["counts"]["test"]
+
+
+# --- the paired comparison ----------------------------------------------------------------------
+
+def paired_differences(correct: Sequence[float], mistaken: Sequence[float]) -> list[float]:
+    """Per seed, the slip's accuracy minus the correct recipe's with the same seed (the same
+    initial weights and batch order)."""
+    return [m - c for c, m in zip(correct, mistaken, strict=True)]
+
+
+def t_quantile(degrees: int) -> float:
+    """Two-sided 95% Student t quantile; beyond 10 degrees of freedom the 10-df value (conservative)."""
+    return T95[min(degrees, len(T95)) - 1]
+
+
+def measurable(correct: Sequence[float], mistaken: Sequence[float]) -> bool:
+    """True when the mean paired difference is at least MIN_EFFECT and its 95% t interval over
+    the seeds excludes 0 (needs 2 seeds or more): anything less is not told apart from seed noise."""
+    differences = paired_differences(correct, mistaken)
+    if len(differences) < 2:
+        return False
+    mean, sd = mean_sd(differences)
+    return abs(mean) >= MIN_EFFECT and abs(mean) > t_quantile(len(differences) - 1) * sd / math.sqrt(len(differences))
+
+
+def paired_words(correct: Sequence[float], mistaken: Sequence[float]) -> str:
+    """'−4.3 ± 0.9 points': the mean paired difference (as the shown means give it) ± its standard error."""
+    differences = paired_differences(correct, mistaken)
+    change = shown_difference(100 * statistics.fmean(mistaken), 100 * statistics.fmean(correct))
+    if len(differences) < 2:
+        return f"{change} points"
+    return f"{change} ± {100 * mean_sd(differences)[1] / math.sqrt(len(differences)):.1f} points"
+
+
+def verdict(row: dict) -> str:
+    """'invalid' (whatever the numbers), 'identical', 'measurable' or 'not measurable'."""
+    if row["id"] in INVALID:
+        return "invalid"
+    if not row["trained"] and row["identical"]:
+        return "identical"
+    return "measurable" if measurable(row["correct"]["test_acc"], row["mistaken"]["test_acc"]) else "not measurable"
+
+
+# --- what the runs show -------------------------------------------------------------------------
+
+def finished(side: dict) -> tuple[list[int], list[bool]]:
+    """(epochs, stopped early) of the seeds that did not diverge."""
+    kept = [(e, s) for e, s, d in zip(side["epochs"], side["stopped_early"], side["diverged"]) if not d]
+    return [e for e, _ in kept], [s for _, s in kept]
+
+
+def still_falling_at_cap(side: dict, cap: int) -> bool:
+    """Every seed ran all `cap` epochs without diverging and had its lowest validation loss in the last."""
+    return (not any(side["diverged"]) and bool(side["val_loss"])
+            and all(len(v) == cap and v[-1] == min(v) for v in side["val_loss"]))
+
+
+def rising_from(side: dict) -> list[int] | None:
+    """Each seed's epoch of lowest validation loss when every seed ended more than 5% above it, else None."""
+    losses = side["val_loss"]
+    if not losses or any(not v or any(math.isnan(x) for x in v) or v[-1] <= 1.05 * min(v) for v in losses):
+        return None
+    return [min(range(len(v)), key=v.__getitem__) + 1 for v in losses]
+
+
+def replays_without_stopping(row: dict, cap: int) -> bool:
+    """The slip's runs are the correct recipe's, epoch for epoch, up to where its rule fired, and
+    then run on to the cap without ever stopping: training without early stopping."""
+    correct, side = row["correct"], row["mistaken"]
+    return (all(correct["stopped_early"]) and not any(side["stopped_early"] + side["diverged"])
+            and all(e == cap for e in side["epochs"])
+            and all(m[:len(c)] == c for c, m in zip(correct["val_loss"], side["val_loss"], strict=True)))
+
+
+def single_breed_rate(values: Sequence[float], counts: Sequence[int]) -> bool:
+    """Every seed scored, within one image, the largest breed's share of the test set: what a
+    network predicting that breed for every image scores."""
+    total = sum(counts)
+    return all(abs(v * total - max(counts)) <= 1 for v in values)
+
+
+def accuracy_level(values: Sequence[float], facts: dict) -> str | None:
+    """The accuracy a student sees, worded when it is near 1 in 10: the majority-class rate when
+    the facts' per-breed test counts show it, near chance otherwise."""
+    if statistics.fmean(values) >= CHANCE:
+        return None
+    counts = facts.get("test_class_counts")
+    if counts is None:
+        return "accuracy near 10%, what guessing or predicting one breed for every image scores"
+    if single_breed_rate(values, counts):
+        return (f"accuracy at the majority-class rate ({shown(max(counts) / sum(counts)):.1f}%), what a network "
+                "predicting one breed for every image scores")
+    return f"accuracy near chance ({shown(1 / len(counts)):.0f}% for guessing)"
+
+
+def epochs_observed(side: dict, cap: int) -> str | None:
+    """How long the seeds that did not diverge trained, and whether the rule stopped them."""
+    epochs, stopped = finished(side)
+    if not epochs:
+        return None
+    if not any(stopped) and all(e == cap for e in epochs):
+        return f"runs all {cap} epochs: the stopping rule never fires"
+    if all(stopped):
+        return f"stops after {span(epochs)} epochs"
+    return f"{span(epochs)} epochs (the rule fired in {sum(stopped)} of {len(epochs)})"
+
+
+def observed(row: dict, facts: dict) -> str:
+    """What a student running the slip sees, with no correct run to compare with: how long it
+    trains, how its losses behave and the accuracy it reaches."""
     if not row["trained"]:
-        return ["identical"] if row["identical"] else ([] if not measurable(row["correct"]["test_acc"], side["test_acc"])
-                                                       else ["effect"])
-    found = []
-    if any(side["diverged"]):
-        found.append("diverges")
-    if statistics.fmean(side["test_acc"]) < CHANCE:
-        found.append("near_chance")
-    finished = [e for e, d in zip(side["epochs"], side["diverged"]) if not d]
-    if finished and all(e == cap for e in finished) and not any(side["stopped_early"]) \
-            and any(row["correct"]["stopped_early"]):  # a symptom only where the homework's recipe does stop
-        found.append("never_stops")
-    elif all(side["stopped_early"]) and max(side["epochs"]) <= 10:
-        found.append("stops_early")
-    rises = [min(range(len(v)), key=v.__getitem__) + 1 for v in side["val_loss"]
-             if v and v[-1] > 1.05 * min(v) and not any(math.isnan(x) for x in v)]
-    if len(rises) == len(side["val_loss"]) and rises:
-        found.append("val_rises")
-    if measurable(row["correct"]["test_acc"], side["test_acc"]):
-        found.append("effect")
-    return found
+        return "nothing unusual: the correct training, tested in training mode"
+    side, cap = row["mistaken"], facts["settings"]["epochs"]
+    seen = []
+    nan_at = [e + 1 for e, d in zip(side["epochs"], side["diverged"]) if d]
+    if nan_at:
+        seen.append(f"the loss turns nan at epoch {span(nan_at)} ({plural(len(nan_at), 'seed')})")
+    seen.append(epochs_observed(side, cap))
+    if still_falling_at_cap(side, cap):
+        n = len(side["val_loss"])
+        seen.append(f"the validation loss still falls at epoch {cap} in {agree(n, n)}")
+    rises = rising_from(side)
+    if rises:
+        seen.append(f"the validation loss rises from epoch {span(rises)}")
+    seen.append(accuracy_level(side["test_acc"], facts))
+    return "; ".join(s for s in seen if s)
 
 
-def symptom_words(row: dict, cap: int) -> str:
-    side, found = row["mistaken"], symptoms(row, cap)
+def difference(row: dict, facts: dict) -> str:
+    """How the slip's runs differ from the correct recipe's on the same seeds, and its verdict."""
+    correct, side, cap = row["correct"], row["mistaken"], facts["settings"]["epochs"]
+    judged = verdict(row)
+    if judged == "identical":
+        return "none: the same accuracy in every seed"
+    change = paired_words(correct["test_acc"], side["test_acc"])
     words = []
-    if not row["trained"]:
-        return ("none: the same accuracy in every seed" if "identical" in found else
-                "the test accuracy changes" if "effect" in found else "no measurable effect on the test accuracy")
-    if "diverges" in found:
-        at = [e + 1 for e, d in zip(side["epochs"], side["diverged"]) if d]
-        words.append(f"the loss turns nan at epoch {span(at)} ({plural(len(at), 'seed')})")
-    if "near_chance" in found:
-        words.append("accuracy near chance (10%)")
-    if "never_stops" in found:
-        words.append(f"never stops: all {cap} epochs")
-    if "stops_early" in found:
-        words.append(f"stops after {span(side['epochs'])} epochs")
-    if "val_rises" in found:
-        rises = [min(range(len(v)), key=v.__getitem__) + 1 for v in side["val_loss"]]
-        words.append(f"validation loss rises from epoch {span(rises)}")
-    if "effect" in found:
-        change = statistics.fmean(side["test_acc"]) - statistics.fmean(row["correct"]["test_acc"])
-        words.append(f"test accuracy {100 * change:+.1f} points")
+    if row["trained"] and replays_without_stopping(row, cap):
+        words.append(f"exactly training without early stopping: the correct runs epoch for epoch until their rule "
+                     f"fires (epoch {span(correct['epochs'])}), then on to {cap}")
+    elif row["trained"] and still_falling_at_cap(side, cap) and all(correct["stopped_early"]):
+        words.append(f"slower learning: still improving at the {cap}-epoch cap, where the correct runs stop after "
+                     f"{span(correct['epochs'])} epochs, so the gap depends on that cap")
+    if judged == "invalid":
+        words.append(f"{change}, but invalid whatever the number: {INVALID[row['id']]}")
     else:
-        words.append("no measurable effect on the test accuracy")
+        words.append(f"{change}" + (" (measurable)" if judged == "measurable" else ": not measurable"))
     return "; ".join(words)
 
 
-def per_seed(values: list[float]) -> str:
-    return f"{pct_spread(values)} ({', '.join(f'{100 * v:.1f}' for v in values)})"
+def slip_name(row_id: str, facts: dict) -> str:
+    """The slip's name; `shuffle=False` says how the csv orders the training images when the facts record it."""
+    name = SLIPS[row_id]
+    in_order = facts.get("train_rows_in_breed_order")
+    if row_id == "no_shuffle" and in_order is not None:
+        name += (" (the csv lists the training images breed by breed)" if in_order
+                 else " (the csv's rows are in no breed order)")
+    return name
 
 
-def epochs_words(side: dict) -> str:
-    if "epochs" not in side:
-        return "(the correct models, not retrained)"
-    stopped = sum(side["stopped_early"])
-    return f"{span(side['epochs'])} (rule fired in {stopped} of {len(side['epochs'])})"
-
-
-def consistent_rows(facts: dict, network: str) -> list[str]:
-    """The rows of `network` (its correct recipe as 'homework') consistent with the old sheet's
-    number: the same epoch count (all 100 = every seed ran the cap; fewer = every seed stopped
-    early, the old count within the seeds' range) and the old accuracy within the per-seed range
-    widened by OLD_SHEET_MARGIN on each side."""
-    old, cap = facts["old_sheet"][network], facts["settings"]["epochs"]
-    candidates = [r for r in facts["rows"] if r["network"] == network and r["trained"]]
-    sides = [("homework", candidates[0]["correct"])] if candidates else []
-    sides += [(r["id"], r["mistaken"]) for r in candidates]
-    matches = []
-    for name, side in sides:
-        if old["epochs"] == cap:
-            epochs_match = all(e == cap for e in side["epochs"]) and not any(side["stopped_early"] + side["diverged"])
-        else:
-            epochs_match = all(side["stopped_early"]) and min(side["epochs"]) <= old["epochs"] <= max(side["epochs"])
-        low, high = min(side["test_acc"]) - OLD_SHEET_MARGIN, max(side["test_acc"]) + OLD_SHEET_MARGIN
-        if epochs_match and low <= old["test_acc"] <= high:
-            matches.append(name)
-    return matches
-
-
-def old_sheet_paragraph(facts: dict) -> str:
+def verdict_paragraph(rows: list[dict], facts: dict) -> str:
+    """The rows grouped by verdict, so that an invalid slip is never read as harmless."""
+    groups = {"measurable": "A measurable effect", "not measurable": f"No measurable effect with "
+              f"{plural(len(facts['seeds']), 'seed')} (an effect smaller than the rule detects may remain)",
+              "identical": "The same accuracy in every seed",
+              "invalid": "Invalid whatever the accuracy"}
     parts = []
-    for network, old in facts["old_sheet"].items():
-        matches = consistent_rows(facts, network)
-        named = " and ".join(SLIPS.get(m, "the homework's recipe") for m in matches)
-        parts.append(f"its {NETWORKS[network]} at {100 * old['test_acc']:.2f}% after {old['epochs']} epochs is "
-                     + (f"consistent with {named}" if matches else "consistent with none of the rows"))
-    return ("**The old answer sheet.** A row is consistent with one of its DogSet numbers when its runs trained the "
-            "same number of epochs (100: every seed ran the cap; fewer: every seed stopped early and the old count lies "
-            f"within the seeds' range) and the old accuracy lies within its per-seed range widened by "
-            f"{100 * OLD_SHEET_MARGIN:.0f} point on each side. By that rule, " + "; ".join(parts) + ". The old sheet "
-            "ran on the course's own DogSet, not this rebuilt one, so a match says only that the slip would produce "
-            "such numbers, not that it did.")
+    for key, title in groups.items():
+        named = [f"{slip_name(r['id'], facts)} ({NETWORKS[r['network']]})" for r in rows if verdict(r) == key]
+        if named:
+            parts.append(f"{title}: {'; '.join(named)}.")
+    return "**Verdicts.** " + " ".join(parts)
 
+
+def why_quiet(facts: dict) -> list[str]:
+    """The reasons behind rows with no effect, each said only when the measurement shows it."""
+    by = {(r["id"], r["network"]): r for r in facts["rows"]}
+    notes = []
+    mlp, cnn = by.get(("view_not_permute", "Dog_Classifier_FC")), by.get(("view_not_permute", "Dog_Classifier_Conv"))
+    if mlp and cnn and not measurable(mlp["correct"]["test_acc"], mlp["mistaken"]["test_acc"]) \
+            and measurable(cnn["correct"]["test_acc"], cnn["mistaken"]["test_acc"]):
+        notes.append("`view` instead of `permute` hurts the CNN and not the MLP: a fully connected layer sees a fixed "
+                     "reordering of its inputs as just another order of the same numbers, while the CNN's kernels "
+                     "look at neighbouring pixels of one channel, which the reshape tears apart.")
+    evaluation = by.get(("eval_forgotten", "Dog_Classifier_FC"))
+    if evaluation and evaluation["identical"]:
+        notes.append("`model.eval()` only changes layers that behave differently in training, such as dropout and "
+                     "batch norm; these networks have none, so forgetting it changes no prediction.")
+    return notes
+
+
+# --- Q6 ----------------------------------------------------------------------------------------
 
 def q6_table(row: dict) -> list[str]:
     lines = ["| training examples | q06's recipe | one network for every size |", "|---:|---:|---:|"]
@@ -167,44 +289,129 @@ def q6_words(row: dict, epochs: int) -> str:
             "numbers barely move.")
 
 
-def why_quiet(facts: dict) -> list[str]:
-    """The reasons behind rows with no effect, each said only when the measurement shows it."""
-    by = {(r["id"], r["network"]): r for r in facts["rows"]}
-    notes = []
-    mlp, cnn = by.get(("view_not_permute", "Dog_Classifier_FC")), by.get(("view_not_permute", "Dog_Classifier_Conv"))
-    if mlp and cnn and not measurable(mlp["correct"]["test_acc"], mlp["mistaken"]["test_acc"]) \
-            and measurable(cnn["correct"]["test_acc"], cnn["mistaken"]["test_acc"]):
-        notes.append("`view` instead of `permute` hurts the CNN and not the MLP: a fully connected layer sees a fixed "
-                     "reordering of its inputs as just another order of the same numbers, while the CNN's kernels "
-                     "look at neighbouring pixels of one channel, which the reshape tears apart.")
-    evaluation = by.get(("eval_forgotten", "Dog_Classifier_FC"))
-    if evaluation and evaluation["identical"]:
-        notes.append("`model.eval()` only changes layers that behave differently in training, such as dropout and "
-                     "batch norm; these networks have none, so forgetting it changes no prediction.")
-    return notes
+# --- the old answer sheet -----------------------------------------------------------------------
 
+def epochs_match(old_epochs: int, side: dict, cap: int) -> bool:
+    """The old run's epoch count fits the side's: at the cap, every seed ran the cap; below it,
+    every seed stopped early and the old count lies within the seeds' range."""
+    if old_epochs == cap:
+        return all(e == cap for e in side["epochs"]) and not any(side["stopped_early"] + side["diverged"])
+    return all(side["stopped_early"]) and min(side["epochs"]) <= old_epochs <= max(side["epochs"])
+
+
+def old_sheet_sides(facts: dict, network: str) -> list[tuple[str, dict]]:
+    """('homework', the correct recipe) and (slip id, its runs) for every trained row of `network`."""
+    rows = [r for r in facts["rows"] if r["network"] == network and r["trained"]]
+    return ([("homework", rows[0]["correct"])] if rows else []) + [(r["id"], r["mistaken"]) for r in rows]
+
+
+def old_sheet_fits(facts: dict, network: str) -> list[tuple[str, bool, bool]]:
+    """Per side of `network`: (name, the old accuracy lies within its widened range, the old epochs match)."""
+    old, cap, total = facts["old_sheet"][network], facts["settings"]["epochs"], test_count(facts)
+    fits = []
+    for name, side in old_sheet_sides(facts, network):
+        low, high = widened_range(side["test_acc"], total)
+        fits.append((name, low <= old["test_acc"] <= high, epochs_match(old["epochs"], side, cap)))
+    return fits
+
+
+def consistent_rows(facts: dict, network: str) -> list[str]:
+    """The sides of `network` consistent with the old sheet's number by the stated rule: the old
+    accuracy within the side's widened range and the same epoch count."""
+    return [name for name, accuracy, epochs in old_sheet_fits(facts, network) if accuracy and epochs]
+
+
+def side_name(name: str, facts: dict) -> str:
+    return "the homework's recipe" if name == "homework" else slip_name(name, facts)
+
+
+def same_test_images(facts: dict) -> bool:
+    """The key ran on the course's own DogSet, whose 555 test images the old sheet scored."""
+    return same_images(facts["dogset"])
+
+
+def old_number_words(facts: dict, network: str) -> str:
+    """One old number against the key's recipe and every row of its network, by the stated rule."""
+    old, total = facts["old_sheet"][network], test_count(facts)
+    old_correct = round(old["test_acc"] * OLD_SHEET_TEST_IMAGES)
+    homework = old_sheet_sides(facts, network)[0][1]
+    low, high = widened_range(homework["test_acc"], total)
+    place = "below" if old["test_acc"] < low else "above" if old["test_acc"] > high else "within"
+    matches = consistent_rows(facts, network)
+    named = " and ".join(side_name(m, facts) for m in matches)
+    seeds = span([shown(v) for v in homework["test_acc"]], "{:.1f}")
+    text = (f"Its {NETWORKS[network]} at {100 * old['test_acc']:.2f}% ({old_correct} of {OLD_SHEET_TEST_IMAGES} test "
+            f"images; 95% interval {interval_words(*wilson_interval(old_correct, OLD_SHEET_TEST_IMAGES))}) after "
+            f"{old['epochs']} epochs lies {place} the widened range of the key's recipe, which reaches {seeds}% over "
+            f"{plural(len(homework['test_acc']), 'seed')} (widened: {interval_words(low, high)}) in "
+            f"{span(homework['epochs'])} epochs. By the rule it is consistent with "
+            + (named + (", which this number cannot tell apart" if len(matches) > 1 else "") if matches
+               else "none of the rows"))
+    by_accuracy_only = [side_name(name, facts) for name, accuracy, epochs in old_sheet_fits(facts, network)
+                        if accuracy and not epochs]
+    if by_accuracy_only:
+        text += f"; its accuracy alone would also fit {' and '.join(by_accuracy_only)}, whose epochs do not"
+    return text + "."
+
+
+def old_sheet_paragraph(facts: dict) -> str:
+    """The old sheet's DogSet numbers compared with the key and each slip, the rule and what it can tell."""
+    total = test_count(facts)
+    half = max(sample_half_width(old["test_acc"], total) for old in facts["old_sheet"].values())
+    spread = max(100 * mean_sd(r[side]["test_acc"])[1] for r in facts["rows"] if "test_acc" in r["mistaken"]
+                 for side in ("correct", "mistaken"))
+    size = "larger than" if half > 1.5 * spread else "about as large as" if half > spread / 1.5 else "smaller than"
+    data = (f"The old sheet and this key scored the same {total} test images." if same_test_images(facts) else
+            f"The old sheet ran on the course's own DogSet ({OLD_SHEET_TEST_IMAGES} test images), not on this one "
+            f"({total:,}), so the comparison is indirect.")
+    return ("**The old answer sheet.** Rule: a row is consistent with an old number when the old accuracy lies within "
+            "the row's per-seed range widened by the test-sample interval (from the lowest seed's 95% Wilson lower bound "
+            "to the highest seed's upper bound) and its runs trained the same number of epochs (at the cap: every seed "
+            "ran the cap; fewer: every seed stopped early and the old count lies within the seeds' range). "
+            + data + " " + " ".join(old_number_words(facts, network) for network in facts["old_sheet"]) + " "
+            f"What this can tell: on {total:,} test images one model's accuracy carries a 95% interval of about "
+            f"±{half:.1f} points, {size} the largest seed spread here ({spread:.1f} points), "
+            f"and the range over {plural(len(facts['seeds']), 'seed')} is only a rough guide (another seed may well fall "
+            "outside it). "
+            "So an old number rules out a row whose widened range misses it or whose epochs differ; it cannot pick "
+            "between rows that both fit, and a fit says only that the slip produces such a number, not that the old "
+            "sheet made it.")
+
+
+# --- the appendix -------------------------------------------------------------------------------
 
 def render(facts: dict) -> dict[str, str]:
-    cap = facts["settings"]["epochs"]
+    total = test_count(facts)
     rows = [r for r in facts["rows"] if r["id"] != "one_network"]
     q6 = next(r for r in facts["rows"] if r["id"] == "one_network")
-    table = ["| slip | answer | correct test accuracy | with the slip | epochs with the slip | what a student sees |",
-             "|---|---|---:|---:|---|---|"]
+    table = ["| slip | answer | correct test accuracy | with the slip | what the student observes | "
+             "difference from the correct recipe |", "|---|---|---:|---:|---|---|"]
     for r in rows:
-        table.append(f"| {SLIPS[r['id']]} ({NETWORKS[r['network']]}) | {r['answer']} | {per_seed(r['correct']['test_acc'])} "
-                     f"| {per_seed(r['mistaken']['test_acc'])} | {epochs_words(r['mistaken'])} | {symptom_words(r, cap)} |")
+        table.append(f"| {slip_name(r['id'], facts)} ({NETWORKS[r['network']]}) | {r['answer']} | "
+                     f"{accuracy_cell(r['correct']['test_acc'], total)} | {accuracy_cell(r['mistaken']['test_acc'], total)} "
+                     f"| {observed(r, facts)} | {difference(r, facts)} |")
     n = len(facts["seeds"])
+    t = f", t = {t_quantile(n - 1):.2f} for {n} seeds" if n > 1 else ""
     return {"Mistakes": "\n".join([
         f"Each row changes one line of the homework's recipe the way students do, trains through the same loop on the "
-        f"same {plural(n, 'seed')}, and compares with the correct recipe (test accuracy as mean ± sd, then each seed). "
-        f"An effect counts as measurable when the means differ by more than two standard errors and by at least "
-        f"{100 * MIN_EFFECT:.0f} point; below that, seeds alone move the number as much.", "",
+        f"same {plural(n, 'seed')}, and compares with the correct recipe. Test accuracy is given as mean ± sd over the "
+        f"seeds, then each seed, and in brackets the 95% Wilson interval of one model at that mean on the {total:,} test "
+        f"images (the test-sample noise the seeds do not show). What the student observes needs no correct run to "
+        f"compare with; the difference from the correct recipe does. Differences are paired by seed (the slip's run "
+        f"minus the correct run with the same seed, hence the same initial weights and batch order), shown as mean ± "
+        f"standard error, and computed from the means as shown. An effect counts as measurable when it is at least "
+        f"{100 * MIN_EFFECT:.0f} point and its 95% t interval (mean ± t × standard error{t}) excludes 0; a slip that "
+        f"lets the test set steer training is invalid whatever the number.", "",
         *table, "",
+        verdict_paragraph(rows, facts), "",
         *[note + "\n" for note in why_quiet(facts)],
         "**Q6, one network for every size** (balanced 1,000-image test set, mean ± sd, then each seed):", "",
         *q6_table(q6), "", q6_words(q6, facts["mnist_settings"]["epochs"]), "",
         old_sheet_paragraph(facts),
     ])}
+
+
+COLOURS = {"measurable": "tab:red", "not measurable": "lightgrey", "identical": "lightgrey", "invalid": "tab:orange"}
 
 
 def draw(facts: dict) -> dict:
@@ -228,8 +435,7 @@ def draw(facts: dict) -> dict:
         rows = [r for r in facts["rows"] if r["answer"] == answer]
         labels = ["homework recipe"] + [SHORT[r["id"]] for r in rows]
         sides = [rows[0]["correct"]["test_acc"]] + [r["mistaken"]["test_acc"] for r in rows]
-        effect = [measurable(r["correct"]["test_acc"], r["mistaken"]["test_acc"]) for r in rows]
-        colours = ["tab:green"] + ["tab:red" if e else "lightgrey" for e in effect]
+        colours = ["tab:green"] + [COLOURS[verdict(r)] for r in rows]
         means = [100 * statistics.fmean(v) for v in sides]
         sds = [100 * (statistics.stdev(v) if len(v) > 1 else 0) for v in sides]
         ax.barh(range(len(sides)), means, xerr=sds, capsize=3, color=colours, height=0.6)
@@ -241,7 +447,7 @@ def draw(facts: dict) -> dict:
         ax.set_ylim(len(sides) - 0.5, -0.5)
         ax.set_xlim(0, max(means) + max(sds) + 6)
         ax.set(title=f"{answer}: DogSet {NETWORKS[rows[0]['network']]} test accuracy",
-               xlabel="test accuracy (%); dotted: chance; red: measurable effect, grey: none")
+               xlabel="test accuracy (%); dotted: 10%; red: measurable effect (paired), grey: none, orange: invalid")
     fig.suptitle(f"Common mistakes: mean ± sd over {plural(len(facts['seeds']), 'seed')} (dots: each seed)")
     fig.tight_layout()
     return {"mistakes.png": fig}

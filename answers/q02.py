@@ -34,31 +34,47 @@ def gradient_check(facts: dict) -> str:
             f"{facts['loss_before']:.4f} to {facts['loss_after_one_step']:.4f}.")
 
 
+def counted_ratio(row: dict) -> float:
+    """Backward multiply-adds over forward multiply-adds for one network."""
+    return row["multiply_adds"]["backward"] / row["multiply_adds"]["forward"]
+
+
+def short_name(row: dict) -> str:
+    """'MLP' or 'CNN' from the network's full name ('MNIST MLP 784→128→64→10')."""
+    return row["network"].split(" ")[1]
+
+
 def backward_cost(rows: list[dict]) -> str:
-    """The measured backward/forward ratio, and why it is what it is."""
-    table = ["| network | batch | forward (µs) | backward (µs) | backward / forward, measured | "
-             "backward / forward, multiply-adds | first layer's share of the multiply-adds |",
+    """The measured backward/forward ratio against the multiply-add count, and why they differ.
+    The table's ratio is the median over blocks of each block's own ratio (both passes timed in
+    the same block, under the same load), so it need not equal the ratio of the two medians
+    beside it; the words say so."""
+    table = ["| network | batch | forward (µs, median) | backward (µs, median) | backward / forward, measured (median "
+             "of the blocks' ratios) | backward / forward, multiply-adds | first layer's share of the multiply-adds |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        macs = r["multiply_adds"]
         table.append(f"| {r['network']} | {r['batch']} | {r['forward_us']:.0f} | {r['backward_us']:.0f} | "
-                     f"**{r['ratio']:.2f}×** | {macs['backward'] / macs['forward']:.2f}× | {macs['first_layer_share']:.0%} |")
-    rates = ", ".join(f"{(r['multiply_adds']['backward'] / r['multiply_adds']['forward']) / r['ratio']:.0%} for the "
-                      f"{r['network'].split(' ')[1]}" for r in rows)
-    text = (f"How much does the backward pass cost? Timed separately on one thread, median of {rows[0]['repeats']} "
-            f"blocks of {rows[0]['steps']} passes (forward: network and loss; backward: `loss.backward()`):\n\n"
-            + "\n".join(table) +
+                     f"**{r['ratio']:.2f}×** | {counted_ratio(r):.2f}× | {r['multiply_adds']['first_layer_share']:.0%} |")
+    each = "; ".join(f"the {short_name(r)}'s backward pass does {counted_ratio(r):.2f}× the multiply-adds of its forward "
+                     f"pass and takes {r['ratio']:.2f}× its time" for r in rows)
+    slower = all(r["ratio"] > counted_ratio(r) for r in rows)
+    shortest = min(rows, key=lambda r: r["forward_us"])
+    least = min(rows, key=counted_ratio)
+    text = (f"How much does the backward pass cost? Timed separately on one thread in {rows[0]['repeats']} blocks of "
+            f"{rows[0]['steps']} passes (forward: network and loss; backward: `loss.backward()`); each time is the median "
+            f"over the blocks, and the measured ratio is the median of the blocks' own ratios, which can differ a little "
+            f"from the ratio of the two medians shown:\n\n" + "\n".join(table) +
             "\n\nThe textbook figure is about 2×: for each layer the backward pass computes two products as large as the "
             "forward one, one for the gradient of the layer's input (to pass further back) and one for the gradient of "
             "its weights. The first layer is the exception: the images need no gradient, so it computes only its "
-            "weights' gradient. That is why the multiply-add count gives less than 2× here, and least for the MLP, "
-            "whose first layer (784→128) holds most of its arithmetic. "
-            + ("The measured ratios are higher than the count: " if all(r["ratio"] > r["multiply_adds"]["backward"] /
-                                                                         r["multiply_adds"]["forward"] for r in rows)
-               else "The measured ratios differ from the count: ")
-            + f"the backward pass ran its multiply-adds at {rates} of the forward pass's rate, because at these sizes "
-            "the autograd engine's fixed cost per operation (which weighs most in the MLP's passes of a few tens of "
-            "µs) and the speed of each backward kernel count as well as the arithmetic.")
+            "weights' gradient. That is why the multiply-add count gives less than 2× here, and least for the "
+            f"{short_name(least)}, whose first layer holds {least['multiply_adds']['first_layer_share']:.0%} of its "
+            f"multiply-adds. Measured, " + each + ". "
+            + ("So each backward multiply-add took longer than a forward one" if slower else
+               "So per multiply-add the two passes ran at different speeds")
+            + f": at these sizes the autograd engine's fixed cost per operation counts as well as the arithmetic, and "
+              f"weighs most in the shortest passes (the {short_name(shortest)}'s {shortest['forward_us']:.0f} µs forward "
+              f"and {shortest['backward_us']:.0f} µs backward), as does the speed of each backward kernel.")
     return text + " Either way one backward pass costs a small multiple of one forward pass, not one pass per parameter."
 
 

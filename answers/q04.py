@@ -16,6 +16,27 @@ def cache_bytes(size: str) -> int:
     return int(number) * {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}[unit]
 
 
+def mib(size: int) -> str:
+    """Bytes as '180 MiB'."""
+    return f"{size / 2**20:,.0f} MiB"
+
+
+def l3_relation(full: dict) -> str:
+    """Where the step-cost sizes' training tensors lie against the L3 cache the CPU reports:
+    `unknown` (no L3 size), `fits` (even the largest fits, so no size tests the cache),
+    `outgrows` (the smallest fits, the largest does not) or `exceeds` (even the smallest does not)."""
+    l3 = full["cpu_caches"].get("L3")
+    if not l3:
+        return "unknown"
+    small, large = full["step_costs"][0]["train_tensor_bytes"], full["step_costs"][-1]["train_tensor_bytes"]
+    return ("fits" if large <= cache_bytes(l3) else "outgrows" if small <= cache_bytes(l3) else "exceeds")
+
+
+def beyond_spread(rise: float, spread: float) -> bool:
+    """Whether a change in the step cost is larger than its repeats' spread (and than 5%)."""
+    return abs(rise) > max(spread, 0.05)
+
+
 def judge_extrapolation(runs: list[dict], full: dict, batch_size: int, epochs: int) -> dict:
     """Q5's verdicts from the timings: whether the full run's cost per step lies inside the range
     of the timed Q4 runs (`within_noise`, else `dearer` or `cheaper`), and whether the step cost
@@ -24,15 +45,56 @@ def judge_extrapolation(runs: list[dict], full: dict, batch_size: int, epochs: i
              for r in runs for seconds in r["train_seconds_per_seed"]]
     low, high, cost = min(timed), max(timed), full["full_us_per_step"]
     costs = full["step_costs"]
-    small, large = costs[0], costs[-1]
-    rise = large["us_per_step"] / small["us_per_step"] - 1
+    rise = costs[-1]["us_per_step"] / costs[0]["us_per_step"] - 1
     spread = max((max(c["us_per_step_runs"]) - min(c["us_per_step_runs"])) / c["us_per_step"] for c in costs)
-    l3 = full["cpu_caches"].get("L3")
-    outgrows = bool(l3) and large["train_tensor_bytes"] > cache_bytes(l3) >= small["train_tensor_bytes"]
     return {"timed_us_per_step": [low, high], "timed_runs": len(timed),
             "full_cost": "within_noise" if low <= cost <= high else "dearer" if cost > high else "cheaper",
             "step_cost_rise": rise, "step_cost_repeat_spread": spread,
-            "cache_effect": rise > max(spread, 0.05) and outgrows}
+            "cache_effect": rise > 0 and beyond_spread(rise, spread) and l3_relation(full) == "outgrows"}
+
+
+EDGE = 0.02  # a cost outside the timed range by at most this fraction is at its edge: one more run could cover it
+
+
+def at_the_edge(cost: float, low: float, high: float) -> str | None:
+    """The words for a full-run cost just outside the timed runs' range (borderline), else None."""
+    if low <= cost <= high:
+        return None
+    bound, side = (high, "highest") if cost > high else (low, "lowest")
+    if abs(cost - bound) / bound > EDGE:
+        return None
+    return (f"The full run's {cost:.0f} µs lies just outside that range, within {EDGE:.0%} of its {side} run's "
+            f"{bound:.0f} µs: borderline, as one more timed run could reach it, so this measure cannot tell whether "
+            f"the full run was {'dearer' if cost > high else 'cheaper'} per step than the runs the line was fitted on.")
+
+
+def cache_test(full: dict) -> str:
+    """Whether the step-cost sizes could show the data outgrowing the L3 cache on this machine,
+    and what they show."""
+    verdict, costs = full["verdict"], full["step_costs"]
+    small, large = costs[0], costs[-1]
+    rise = verdict["step_cost_rise"]
+    change = (f"From {small['n']:,} to {large['n']:,} examples the cost changes by {rise:+.0%}, "
+              + ("more than that spread" if beyond_spread(rise, verdict["step_cost_repeat_spread"]) else "within that spread"))
+    relation = l3_relation(full)
+    l3 = mib(cache_bytes(full["cpu_caches"]["L3"])) if relation != "unknown" else None
+    if verdict["cache_effect"]:
+        return (f"{change}: the {mib(large['train_tensor_bytes'])} of training tensors no longer fit in the {l3} L3 cache "
+                f"this CPU reports, which the {mib(small['train_tensor_bytes'])} of {small['n']:,} examples do, so randomly "
+                f"drawn batches come more often from main memory. That makes a line fitted on 500–2,000 examples "
+                f"under-predict" + (", as it did here." if full["relative_error"] < 0 else
+                                    "; here the timing noise outweighed it and the line over-predicted."))
+    if relation == "outgrows":
+        return (f"{change}, although the {mib(large['train_tensor_bytes'])} of training tensors outgrow the {l3} L3 cache "
+                f"this CPU reports and the {mib(small['train_tensor_bytes'])} of {small['n']:,} examples fit in it: no "
+                f"effect of the data outgrowing the caches shows at these sizes.")
+    why = {"unknown": "This CPU reports no L3 size, so whether the data outgrew its caches is unknown",
+           "fits": f"Even the largest training tensors here ({mib(large['train_tensor_bytes'])}) fit in the {l3} L3 cache "
+                   f"this CPU reports, so on this machine these sizes cannot show an effect of the data outgrowing the "
+                   f"caches (a CPU with a smaller L3 would test it)",
+           "exceeds": f"Even the smallest training tensors here ({mib(small['train_tensor_bytes'])}) exceed the {l3} L3 "
+                      f"cache this CPU reports, so these sizes cannot compare data in the cache with data outside it"}
+    return f"{change}. {why[relation]}."
 
 
 def answer_q4(f: dict) -> str:
@@ -75,33 +137,18 @@ def answer_q5(f: dict) -> str:
     text += (f" (Scaling the median {largest['size']:,}-example time in proportion, × {full['size'] / largest['size']:g}, "
              f"predicts {proportional:.0f} s, off by {(proportional - full['train_seconds']) / full['train_seconds']:+.1%}.)")
     text += (f" On this shared machine the cost of a step varies from run to run: the {verdict['timed_runs']} timed Q4 runs "
-             f"cost {low:.0f}–{high:.0f} µs per step. " + {
+             f"cost {low:.0f}–{high:.0f} µs per step. " + (at_the_edge(cost, low, high) or {
                  "within_noise": f"The full run's {cost:.0f} µs lies inside that range, so the error is within the "
                                  f"machine's timing noise.",
                  "dearer": f"The full run's {cost:.0f} µs lies above that whole range: it was genuinely dearer per step "
                            f"than the runs the line was fitted on.",
                  "cheaper": f"The full run's {cost:.0f} µs lies below that whole range: it was genuinely cheaper per step "
-                            f"than the runs the line was fitted on."}[verdict["full_cost"]])
-    costs = full["step_costs"]
-    small, large = costs[0], costs[-1]
-    l3 = full["cpu_caches"].get("L3")
+                            f"than the runs the line was fitted on."}[verdict["full_cost"]]))
     text += ("\n\nDoes a step get dearer as the data grows? Training on n random examples, the sizes taking turns, "
              f"median of {full['step_cost_repeats']} runs of at least {full['step_cost_min_steps']:,} steps: " + ", ".join(
-                 f"{c['us_per_step']:.0f} µs at n = {c['n']:,} ({c['train_tensor_bytes'] / 2**20:.0f} MiB of training "
-                 f"tensors)" for c in costs) + f"; the repeats of one size spread by up to "
-                 f"{verdict['step_cost_repeat_spread']:.0%}.")
-    if verdict["cache_effect"]:
-        text += (f" From {small['n']:,} to {large['n']:,} examples the step gets {verdict['step_cost_rise']:.0%} dearer, "
-                 f"more than that spread: the {large['train_tensor_bytes'] / 2**20:.0f} MiB of training tensors no longer "
-                 f"fit in the {l3} L3 cache this CPU reports, which the {small['train_tensor_bytes'] / 2**20:.0f} MiB of "
-                 f"{small['n']:,} examples do, so randomly drawn batches come more often from main memory. That makes a "
-                 f"line fitted on 500–2,000 examples under-predict" + (
-                     ", as it did here." if full["relative_error"] < 0 else
-                     "; here the timing noise outweighed it and the line over-predicted."))
-    else:
-        text += (f" From {small['n']:,} to {large['n']:,} examples the cost changes by {verdict['step_cost_rise']:+.0%}, "
-                 f"within that spread: no effect of the data outgrowing the CPU's caches ({l3 or 'unknown'} L3) shows at "
-                 f"these sizes, and the line's error is timing noise.")
+                 f"{c['us_per_step']:.0f} µs at n = {c['n']:,} ({mib(c['train_tensor_bytes'])} of training tensors)"
+                 for c in full["step_costs"]) + f"; the repeats of one size spread by up to "
+                 f"{verdict['step_cost_repeat_spread']:.0%}. {cache_test(full)}")
     text += (f"\n\nThe {full['size']:,}-example model reaches {full['test_acc']:.1%} on its seed's balanced Q6 test set and "
              f"{full['test_acc_all']:.1%} on all {full['test_images_all']:,} MNIST test images.")
     return text
@@ -164,7 +211,7 @@ def draw(facts: dict) -> dict:
         for name, size in full["cpu_caches"].items():
             if name in ("L2", "L3"):
                 ax.axvline(cache_bytes(size) / 2**20, color="grey", linestyle=":")
-                ax.text(cache_bytes(size) / 2**20, 5, f" {name} {size}", fontsize=7, va="bottom")
+                ax.text(cache_bytes(size) / 2**20, 5, f" {name} {mib(cache_bytes(size))}", fontsize=7, va="bottom")
         ax.set(xscale="log", xlabel="training tensors (MiB, log scale)", ylabel="µs per SGD step",
                title="Q5: cost per step as the data grows",
                ylim=(0, 1.2 * max(full["fit_us_per_step"], *(c["us_per_step"] for c in costs))))

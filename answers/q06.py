@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from answers.mnist import describe_mnist
-from answers.words import agree, compare, pct_spread, seed_list
+from answers.words import borderline, compare, near_cut, pct_spread, seed_list, shown_difference
+from harness.stats import mean_sd
 
 
 def increasing(values: list[float]) -> bool:
@@ -31,13 +32,86 @@ def judge_q7(runs: list[dict], test_size: int) -> dict:
     return {"trends": trends, "standard_error": error, "gain": gain, "clear_gain": gain > 3 * error}
 
 
-def trend(runs: list[dict], key: str, verdict: dict, label: str) -> str:
+def shown_gain(runs: list[dict], key: str) -> str:
+    """The mean accuracy's change from the smallest to the largest set, in points, as the shown means give it."""
+    return shown_difference(100 * mean_sd(runs[-1][f"{key}_per_seed"])[0], 100 * mean_sd(runs[0][f"{key}_per_seed"])[0])
+
+
+def shown_steps(runs: list[dict], key: str) -> list[str]:
+    """The mean accuracy's change from each size to the next, in points, as the shown means give it."""
+    means = [100 * mean_sd(r[f"{key}_per_seed"])[0] for r in runs]
+    return [shown_difference(b, a) for a, b in zip(means, means[1:])]
+
+
+def last_step(runs: list[dict], key: str, test_size: int) -> dict:
+    """The step from the second-largest to the largest set, paired by seed: its mean as shown,
+    its sd over seeds, its noise (two standard errors of the paired mean; for one seed, two
+    binomial standard errors of a difference of two accuracies on `test_size` images) and
+    whether the mean lies within that noise."""
+    steps = [100 * (b - a) for a, b in zip(runs[-2][f"{key}_per_seed"], runs[-1][f"{key}_per_seed"])]
+    sd = mean_sd(steps)[1]
+    if len(steps) > 1:
+        noise, rule = 2 * sd / len(steps) ** 0.5, "two standard errors of the paired mean"
+    else:
+        accuracy = runs[-1][f"{key}_per_seed"][0]
+        noise = 2 * 100 * (2 * accuracy * (1 - accuracy) / test_size) ** 0.5
+        rule = f"two standard errors of a difference of two accuracies on {test_size:,} images"
+    shown = shown_steps(runs, key)[-1]
+    return {"shown": shown, "sd": sd, "noise": noise, "rule": rule,
+            "within": abs(float(shown)) <= float(f"{noise:.1f}")}
+
+
+def diminishing(steps: list[str]) -> bool:
+    """Whether each shown step adds less than the one before."""
+    return all(float(b) < float(a) for a, b in zip(steps, steps[1:]))
+
+
+def near_ties(runs: list[dict], key: str, seeds: list[int], test_size: int) -> list[str]:
+    """Seeds whose smallest step from one size to the next lies within one test image of zero:
+    one image could make them rise at every step or not, so the count of such seeds is borderline."""
+    near = []
+    for k, seed in enumerate(seeds):
+        values = [r[f"{key}_per_seed"][k] for r in runs]
+        steps = [b - a for a, b in zip(values, values[1:])]
+        smallest = min(range(len(steps)), key=steps.__getitem__)
+        if near_cut(steps[smallest], 0.0, 1 / test_size):
+            near.append(f"seed {seed} moves by at most one test image from {runs[smallest]['size']:,} to "
+                        f"{runs[smallest + 1]['size']:,} examples")
+    return near
+
+
+def trend(runs: list[dict], key: str, verdict: dict, label: str, seeds: list[int], test_size: int) -> str:
+    """One test set's trend: first and last accuracy, the seeds rising at every step (borderline
+    when a seed's smallest step is within one test image of zero), the gain, the steps between
+    sizes and whether the last one stands out from its noise."""
     first, last = runs[0], runs[-1]
-    verb = compare(verdict["gain_mean"] * 100, 0.0, "{:.1f}", "rises", "falls", "stays about the same")
+    gain = shown_gain(runs, key)
+    verb = compare(float(gain), 0.0, "{:.1f}", "rises", "falls", "stays about the same")
+    steps, final = shown_steps(runs, key), last_step(runs, key, test_size)
+    monotone = borderline(verdict["monotone_seeds"], verdict["seeds"], near_ties(runs, key, seeds, test_size))
     return (f"On {label}, accuracy {verb} from {pct_spread(first[f'{key}_per_seed'])} with {first['size']:,} examples to "
             f"{pct_spread(last[f'{key}_per_seed'])} with {last['size']:,} (mean ± sd over seeds); it increases at every "
-            f"step in {agree(verdict['monotone_seeds'], verdict['seeds'])}, and the gain from the smallest to the largest "
-            f"set is {100 * verdict['gain_mean']:+.1f} ± {100 * verdict['gain_sd']:.1f} points.")
+            f"step in {monotone}, and the gain from the smallest to the largest set is {gain} ± "
+            f"{100 * verdict['gain_sd']:.1f} points. From one size to the next the mean changes by {', '.join(steps)} "
+            f"points{', each step smaller than the one before' if diminishing(steps) else ''}; the last step, "
+            f"{final['shown']} ± {final['sd']:.1f} points over seeds, is {'within' if final['within'] else 'beyond'} its "
+            f"noise ({final['rule']}, {final['noise']:.1f} points).")
+
+
+def conclusion(runs: list[dict], verdict: dict, sets: list[tuple[str, str, int]]) -> str:
+    """Q7's conclusion: whether more data clearly helps, and what the steps say about the shape of
+    the curve on the least noisy test set (the last of `sets`, as (key, label, test size))."""
+    if not verdict["clear_gain"]:
+        return "The measured differences are within the noise: these sizes are too close together to show a trend."
+    key, label, test_size = sets[-1]
+    size, final = runs[-1]["size"], last_step(runs, key, test_size)
+    shrinking = diminishing(shown_steps(runs, key))
+    shape = "each step adds less than the one before (diminishing returns)" if shrinking else "the steps do not shrink"
+    tail = (f"the last step is within its noise, so these sizes cannot tell whether the curve is still rising at "
+            f"{size:,} examples" if final["within"] else f"the last step is beyond its noise: the curve is still rising at "
+            f"{size:,} examples{', if more slowly' if shrinking else ''}")
+    return (f"More training data clearly helps: the mean gain of {shown_gain(runs, 'test_acc')} points on the balanced "
+            f"set is well beyond both noises. On {label}, {shape}, and {tail}.")
 
 
 def answer_q6(f: dict) -> str:
@@ -56,9 +130,11 @@ def answer_q6(f: dict) -> str:
 def answer_q7(f: dict) -> str:
     runs, test_size, all_size, verdict = f["runs"], f["test_examples"], f["test_examples_all"], f["verdict"]
     error = 100 * verdict["standard_error"]
-    text = [trend(runs, "test_acc", verdict["trends"]["test_acc"], f"the balanced {test_size:,} test images")]
+    sets = [("test_acc", f"the balanced {test_size:,} test images", test_size)]
     if all_size:
-        text.append(trend(runs, "test_acc_all", verdict["trends"]["test_acc_all"], f"all {all_size:,} test images"))
+        sets.append(("test_acc_all", f"all {all_size:,} test images", all_size))
+    text = [trend(runs, key, verdict["trends"][key], label, f["seeds"], size) for key, label, size in sets]
+    if all_size:
         sd_small = np.mean([r["test_acc_sd"] for r in runs]) * 100
         sd_all = np.mean([r["test_acc_all_sd"] for r in runs]) * 100
         change = compare(sd_all, sd_small, "{:.1f}", f"rises from {sd_small:.1f} to {sd_all:.1f} points",
@@ -71,10 +147,7 @@ def answer_q7(f: dict) -> str:
     else:
         text.append(f"Each accuracy on {test_size:,} test images is uncertain by about ±{error:.1f} points (one standard "
                     f"error); the spread across seeds mixes that with the training run's own variation.")
-    text.append(f"More training data clearly helps: the mean gain of {100 * verdict['gain']:.1f} points is well beyond "
-                f"both noises, and the curve has not levelled off by {runs[-1]['size']:,} examples."
-                if verdict["clear_gain"] else
-                "The measured differences are within the noise: these sizes are too close together to show a trend.")
+    text.append(conclusion(runs, verdict, sets))
     return " ".join(text)
 
 

@@ -4,18 +4,31 @@ images and so also need the DogSet folder (`draw_images`)."""
 from __future__ import annotations
 
 from answers.dogs import data_note
-from answers.words import agree, compare, pct_spread, plural, seed_list, sentence
+from answers.words import agree, compare, pct_spread, plural, seed_list, sentence, span
 
 SAMPLES_PER_BREED = 6
+OLD_SHEET_Q8 = {"train": 7665, "valid": 2000, "test": 555}  # the old answer sheet's Q8 counts
+SCARCE = 0.5  # a breed with fewer training images than this share of the other breeds' median is scarce
+
+
+def split(counts: dict) -> str:
+    """'train 7,665 / valid 2,000 / test 555'."""
+    return " / ".join(f"{p} {counts[p]:,}" for p in ("train", "valid", "test"))
+
+
+def headline(q8: dict) -> str:
+    """Q8 as the homework asks it: the split, the number of breeds and the image format."""
+    height, width, channels = q8["image_shape"]
+    return (f"**{sentence(split(q8['partition_counts']))} ({q8['images']:,} images); {q8['num_breeds']} breeds; "
+            f"{height}×{width} pixels, {channels} channels ({q8['channels']}).**")
 
 
 def answer_q8(facts: dict) -> str:
     q8 = facts["q8"]
-    c = q8["partition_counts"]
     return "\n".join([
-        f"Data: {data_note(facts['dogset'])}.", "",
-        f"- **Images:** {q8['images']:,}: train {c['train']:,}, valid {c['valid']:,}, test {c['test']:,}.",
-        f"- **Breeds:** {q8['num_breeds']}: " + ", ".join(f"{b['breed']} ({b['numeric_label']})" for b in q8["breeds"]) + ".",
+        f"Data: {data_note(facts['dogset'])}.", "", headline(q8), "",
+        f"- **Breeds:** {q8['num_breeds']}: " + ", ".join(f"{b['breed']} ({b['numeric_label']})" for b in q8["breeds"])
+        + f"; {span([b['train'] for b in q8['breeds']], '{:,}')} training images per breed.",
         f"- **Image format:** {q8['image_shape'][0]}×{q8['image_shape'][1]} pixels, {q8['image_shape'][2]} channels "
         f"({q8['channels']}), {q8['dtype']} values 0–255.",
         f"- **Colour palette:** {q8['colour_images']:,} images have channels that differ (real colour); "
@@ -61,19 +74,40 @@ def answer_q9(facts: dict) -> str:
     if q9["breeds_without_validation_images"]:
         text.append(f"Breeds without validation images, left out: {', '.join(q9['breeds_without_validation_images'])}.")
     text += [describe_image(k, image, q9) for k, image in enumerate(q9["images"], 1)]
-    if q9["breed_train_images"] < 0.5 * q9["median_train_images_other_breeds"]:
-        text.append(f"The main cause is in the data: {breed} has only {q9['breed_train_images']} training images "
-                    f"against a median of {q9['median_train_images_other_breeds']:.0f} for the other breeds, so the "
-                    f"networks seldom predict it at all (on average {q9['validation_predicted_as_breed_mean']:.0f} of the "
-                    f"{q9['validation_images']:,} validation images are predicted {breed}).")
-    text.append("Beyond that, at 64×64 pixels the network has little besides colour, brightness and coarse shape to "
-                "go on, so an image whose colours, lighting or framing match another breed's typical pictures better "
-                "than its own breed's is given to that breed with confidence.")
+    text += cause(q9)
     return text[0] + "\n" + " ".join(sentence(t) for t in text[1:])
+
+
+def cause(q9: dict) -> list[str]:
+    """Why the breed is hard, as far as the facts tell: a shortage of training images only when
+    it has fewer than SCARCE of the other breeds' median, then what 64×64 pixels leave to go on."""
+    breed, n, median = q9["breed"], q9["breed_train_images"], q9["median_train_images_other_breeds"]
+    pixels = ("at 64×64 pixels the network has little besides colour, brightness and coarse shape to go on, so an image "
+              "whose colours, lighting or framing match another breed's typical pictures better than its own breed's is "
+              "given to that breed with confidence.")
+    if n < SCARCE * median:
+        return [f"The main cause is in the data: {breed} has only {n:,} training images against a median of {median:,.0f} "
+                f"for the other breeds, so the networks seldom predict it at all (on average "
+                f"{q9['validation_predicted_as_breed_mean']:.0f} of the {q9['validation_images']:,} validation images are "
+                f"predicted {breed}).", "Beyond that, " + pixels]
+    return [f"It is not short of examples: {n:,} training images against a median of {median:,.0f} for the other breeds. "
+            f"On average the networks predict {breed} for {q9['validation_predicted_as_breed_mean']:.0f} of the "
+            f"{q9['validation_images']:,} validation images.", pixels]
 
 
 def render(facts: dict) -> dict[str, str]:
     return {"Q8": answer_q8(facts), "Q9": answer_q9(facts)}
+
+
+def corrections(facts: dict) -> list[tuple[str, str, str]]:
+    """Q8 against the old sheet's counts: right when this key's data has the same split."""
+    q8, dogset = facts["q8"], facts["dogset"]
+    if q8["partition_counts"] == OLD_SHEET_Q8:
+        height, width, _ = q8["image_shape"]
+        return [("Q8", split(OLD_SHEET_Q8), f"**right**: the same split, counted on {dogset['source']}, with "
+                                           f"{q8['num_breeds']} breeds of {height}×{width} {q8['channels']} images")]
+    other = ": other images than the old key's, so not comparable" if dogset["rebuilt"] else ""
+    return [("Q8", split(OLD_SHEET_Q8), f"{split(q8['partition_counts'])} on {dogset['source']}{other}")]
 
 
 def subtitle(facts: dict) -> str:

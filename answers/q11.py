@@ -2,6 +2,7 @@
 the reading of its curves. Facts from q11_dog_mlp.py (results/q11.json)."""
 from __future__ import annotations
 
+from answers.old_sheet import correction
 from answers.dogs import data_note, describe_dog, draw_histories, reading, training_summary
 
 
@@ -22,6 +23,7 @@ def corrections(facts: dict) -> list[tuple[str, str, str]]:
     count = facts["weights"]
     return [("Q10", "1,581,696 weights, without the 202 biases",
              f"{count['weights']:,} weights + {count['biases']} biases = {count['parameters']:,} parameters"),
+            correction("Q11", facts),
             ("Q12", "described training curves it never produced", "reads the recorded curves of every seed")]
 
 

@@ -3,8 +3,9 @@ seeds, the reading of its curves and the seed-by-seed comparison with the MLP. F
 q15_dog_cnn.py (results/q15.json)."""
 from __future__ import annotations
 
+from answers.old_sheet import correction
 from answers.dogs import data_note, describe_dog, draw_histories, reading, training_summary
-from answers.words import agree
+from answers.words import borderline, near_cut, pct_spread, shown_difference
 from harness.stats import mean_sd
 
 
@@ -23,7 +24,10 @@ def answer_q14(design: dict, count: dict, mlp_weights: int) -> str:
 
 
 def compare_with_mlp(facts: dict) -> str:
-    """Per-seed paired differences with the MLP of results/q11.json, when it ran on the same data and seeds."""
+    """Per-seed paired differences with the MLP of results/q11.json, when it ran on the same data
+    and seeds: both networks are scored on the same test images, so each seed's difference is
+    read from the two accuracies shown, and a seed within one test image of a tie makes the win
+    count borderline."""
     mlp = facts["mlp"]
     if mlp is None:
         return "_Run `q11_dog_mlp.py` on the same DogSet first for the per-seed comparison with the MLP._"
@@ -31,16 +35,20 @@ def compare_with_mlp(facts: dict) -> str:
              if str(run["seed"]) in mlp["test_acc"]]
     if not pairs:
         return "_The MLP results hold none of these seeds; run both scripts with the same --seeds to compare them._"
-    diff = [c - m for _, c, m in pairs]
-    mean, sd = mean_sd(diff)
+    total = facts["dogset"]["counts"]["test"]
+    cnn, base = [c for _, c, _ in pairs], [m for _, _, m in pairs]
+    difference = shown_difference(100 * mean_sd(cnn)[0], 100 * mean_sd(base)[0])
+    ties = [f"seed {s} is within one test image of a tie" for s, c, m in pairs if near_cut(c - m, 0.0, 1 / total)]
     cnn_parameters = facts["weights"]["parameters"]
-    return ("Against the MLP of Q11, seed by seed on the same data (CNN − MLP test accuracy): "
-            + ", ".join(f"seed {s} {100 * (c - m):+.1f}" for s, c, m in pairs)
-            + f" points; mean {100 * mean:+.1f} ± {100 * sd:.1f}. The CNN wins in {agree(sum(d > 0 for d in diff), len(pairs))}, "
-              f"with {cnn_parameters:,} parameters against the MLP's {mlp['parameters']:,} "
+    return (f"Against the MLP of Q11, seed by seed on the same {total:,} test images (CNN − MLP test accuracy): "
+            + ", ".join(f"seed {s} {shown_difference(100 * c, 100 * m)}" for s, c, m in pairs)
+            + f" points. Over these seeds the CNN reaches {pct_spread(cnn)} against the MLP's {pct_spread(base)}: a "
+              f"difference of {difference} ± {100 * mean_sd([c - m for c, m in zip(cnn, base)])[1]:.1f} points, paired "
+              f"by seed. The CNN wins in {borderline(sum(c > m for c, m in zip(cnn, base)), len(pairs), ties)}, with "
+              f"{cnn_parameters:,} parameters against the MLP's {mlp['parameters']:,} "
               f"({mlp['parameters'] / cnn_parameters:.0f}× fewer)."
             + (" Convolutions share each small filter across the whole image, so the CNN learns local patterns wherever "
-               "they appear with far fewer weights." if mean > 0 else ""))
+               "they appear with far fewer weights." if float(difference) > 0 else ""))
 
 
 def render(facts: dict) -> dict[str, str]:
@@ -52,12 +60,27 @@ def render(facts: dict) -> dict[str, str]:
     }
 
 
+OLD_SHEET_Q14 = {"channels": (6, 10), "weights": 18_850}  # the old answer sheet's Q14 design and its count
+
+
+def conv_weights(channels: tuple[int, int], design: dict) -> int:
+    """Weights of Q14's network with `channels`, at this key's kernel size and second-layer map size."""
+    (c1, c2), k = channels, design["kernel_size"]
+    _, _, h2, w2 = design["shapes"][1]
+    return c1 * 3 * k * k + c2 * c1 * k * k + c2 * h2 * w2 * 10
+
+
 def corrections(facts: dict) -> list[tuple[str, str, str]]:
+    """Q14 against the old sheet: its count checked for its own 6/10-channel design, beside this key's design."""
     design, count = facts["q14_design"], facts["weights"]
+    old = conv_weights(OLD_SHEET_Q14["channels"], design)
+    verdict = ("**right** for its own design" if old == OLD_SHEET_Q14["weights"]
+               else f"its own design has {old:,} weights by the same formula")
     return [("Q14", "6 and 10 channels: 6·3·5·5 + 10·6·5·5 + 10·13·13·10 = 18,850 weights (plus 26 biases), without "
                     "training it",
-             f"{design['channels'][0]} and {design['channels'][1]} channels, {count['weights']:,} weights + "
-             f"{count['biases']} biases, trained and tested")]
+             f"{verdict}; this key's design has {design['channels'][0]} and {design['channels'][1]} channels, "
+             f"{count['weights']:,} weights + {count['biases']} biases, trained and tested"),
+            correction("Q15", facts)]
 
 
 def draw(facts: dict) -> dict:

@@ -2,7 +2,7 @@
 falls with ε for each attacked model. Facts from q18_adversarial.py (results/q18.json)."""
 from __future__ import annotations
 
-from answers.words import plural
+from answers.words import plural, sample_noise
 
 METHOD = ("Training follows ∇_W L(x, y; W), the gradient with respect to the **weights**. To attack, hold the weights "
           "fixed and take the gradient with respect to the **input**, ∇ₓ L(x, y; W), which says how to change each pixel "
@@ -35,7 +35,9 @@ def describe_target(target: dict) -> str:
                if halved else "No ε in this sweep halves the accuracy.")
     within = sum(x["max_linf_applied"] <= x["eps"] + 1e-6 for x in rows)
     return "\n".join([
-        f"**{target_label(target)}** — data: {target['data']}; {target['test_images']:,} test images. {summary} The "
+        f"**{target_label(target)}** — data: {target['data']}; {target['test_images']:,} test images. Clean accuracy "
+        f"{clean:.1%} ({sample_noise(clean, target['test_images'])}; one seed's model, so no spread over seeds). "
+        f"{summary} The "
         f"largest change applied stays within ε for {within} of {len(rows)} values of ε.", "",
         "| ε | FGSM accuracy | PGD accuracy | targeted PGD success | largest change applied |", "|---:|---:|---:|---:|---:|",
         *[f"| {x['eps']:.4f} | {x['fgsm_acc']:.1%} | {x['pgd_acc']:.1%} | {x['targeted_pgd_success']:.1%} | "
@@ -47,6 +49,9 @@ def render(facts: dict) -> dict[str, str]:
     whose = (f"Both networks are the models of seed {seed}." if len(targets) == 2 else
              f"The {plural(len(targets), 'network')} {'is the model' if len(targets) == 1 else 'are the models'} of "
              f"seed {seed}.")
+    if targets and all(t.get("weights") == "last epoch" for t in targets):
+        whose += (" Each is attacked with the weights of its last training epoch, the weights the homework tests, "
+                  "not the copy of its lowest-validation-loss weights.")
     return {"Q18": "\n\n".join([METHOD, f"{whose} PGD takes {facts['pgd_steps']} steps of α = "
                                         f"{facts['pgd_alpha_per_eps']:g}·ε."] + [describe_target(t) for t in targets])}
 

@@ -52,12 +52,12 @@ SCRIPTS = (
           ("q04_loss_curves.png", "training loss per epoch")),
         Q("Q5", "Extrapolating to all 60,000 examples")),
         data="mnist", seeds="many", quick_args=("--sizes", "50", "100", "--epochs", "2"),
-        code="`train`, with `Digit_Classifier` and `run_model.fit`"),
+        code="`HOMEWORK` and `train`, with `Digit_Classifier` and `run_model.fit`"),
     Script("q06_mnist_acc.py", "q06", (
         Q("Q6", "Test accuracy against training-set size", ("q06_accuracy.png", "test accuracy against training-set size")),
         Q("Q7", "What the accuracy trend says")),
         data="mnist", seeds="many", quick_args=("--sizes", "50", "100", "--epochs", "2"),
-        code="`train`, with `Digit_Classifier`; `run_model.evaluate`"),
+        code="`HOMEWORK`, `train` and `evaluate_on_test`, with `Digit_Classifier` and `run_model.fit`"),
     Script("q13_conv_shape.py", "q13", (Q("Q13", "Output shape of Conv2d"),), code="`conv2d_output_shape`"),
     Script("q11_dog_mlp.py", "q11", (
         Q("Q10", "Weights of the DogSet MLP"),
@@ -65,13 +65,13 @@ SCRIPTS = (
           ("q11_accuracy.png", "training and validation accuracy per epoch")),
         Q("Q12", "Reading the curves")),
         data="dogset", seeds="many", quick_args=("--epochs", "2"),
-        code="`train`, with `Dog_Classifier_FC`, `EarlyStopping` and `run_model.fit`"),
+        code="`HOMEWORK`, `dog_tensors`, `train` and `evaluate_on_test`, with `Dog_Classifier_FC`, `EarlyStopping` and `run_model.fit`"),
     Script("q15_dog_cnn.py", "q15", (
         Q("Q14", "A two-layer convolutional network"),
         Q("Q15", "Training the CNN", ("q15_loss.png", "training and validation loss per epoch"),
           ("q15_accuracy.png", "training and validation accuracy per epoch"))),
         data="dogset", seeds="many", quick_args=("--epochs", "2"),
-        code="`train`, with `Dog_Classifier_Conv`, `EarlyStopping` and `run_model.fit`"),
+        code="`HOMEWORK`, `dog_tensors`, `train` and `evaluate_on_test`, with `Dog_Classifier_Conv`, `EarlyStopping` and `run_model.fit`"),
     Script("q08_dog_explore.py", "q08", (
         Q("Q8", "What is in DogSet", ("q08_counts.png", "images per breed and partition"),
           ("q08_samples.png", "sample training images of each breed")),

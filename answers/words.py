@@ -1,10 +1,12 @@
 """Small wording helpers every renderer shares: spreads over seeds, seed lists, agreement
-counts, ranges, and comparisons that say "about the same" when the shown numbers are equal."""
+counts (marked borderline when a member sits at the cut), ranges, differences that agree with
+the rounded numbers shown beside them, a test sample's own noise, and comparisons that say
+"about the same" when the shown numbers are equal."""
 from __future__ import annotations
 
 from typing import Sequence
 
-from harness.stats import mean_sd
+from harness.stats import mean_sd, wilson_interval
 
 
 def pct_spread(values: Sequence[float], digits: int = 1) -> str:
@@ -28,6 +30,44 @@ def agree(count: int, total: int) -> str:
     if total == 1:
         return "the one seed run"
     return f"all {total} seeds" if count == total else f"{count} of {total} seeds"
+
+
+def borderline(count: int, total: int, near: Sequence[str]) -> str:
+    """`agree(count, total)`, marked borderline when `near` is not empty: `near` names the
+    members that sit within a small margin of the cut that decides the count (one seed, one
+    image, a machine's rounding could move them across it), e.g. '3 of 5 seeds (borderline:
+    seed 2 ends 0.98% above, against the 1% cut)'. A count without that mark holds on any
+    machine; one with it is stated as the borderline verdict it is."""
+    text = agree(count, total)
+    return f"{text} (borderline: {'; '.join(near)})" if near else text
+
+
+def near_cut(value: float, cut: float, margin: float) -> bool:
+    """Whether `value` lies within `margin` of `cut` (the rule behind `borderline`); a hair of
+    slack keeps a value exactly one margin away, such as one image in a count, near."""
+    return abs(value - cut) <= margin + 1e-9
+
+
+def shown_difference(value: float, reference: float, digits: int = 1) -> str:
+    """`value` − `reference` as the numbers are shown: the difference of the two values rounded
+    to `digits`, signed, so it agrees with the rounded numbers beside it (31.04 against 29.66
+    shows as 31.0 against 29.7 and gives '+1.3', never '+1.4')."""
+    difference = float(f"{value:.{digits}f}") - float(f"{reference:.{digits}f}")
+    return f"{difference + 0.0:+.{digits}f}"  # + 0.0 turns -0.0 into 0.0
+
+
+def sample_half_width(accuracy: float, total: int) -> float:
+    """One model's test-sample noise in points: half the width of the 95% Wilson interval of
+    `accuracy` measured on `total` images (about 3.8 at 30% on 555 images). The spread over
+    seeds does not include it."""
+    low, high = wilson_interval(round(accuracy * total), total)
+    return 50 * (high - low)
+
+
+def sample_noise(accuracy: float, total: int) -> str:
+    """"one model's 95% test-sample interval on 555 images ≈ ±3.8 points"."""
+    return (f"one model's 95% test-sample interval on {total:,} images ≈ "
+            f"±{sample_half_width(accuracy, total):.1f} points")
 
 
 def span(values: Sequence[float], fmt: str = "{:.0f}") -> str:

@@ -22,7 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from beyond_dog_cnn import (CROP_PADDING, ModernRecipe, flip_averaged_proba, test_accuracy, train_modern,  # noqa: E402
                             train_recipes_side_by_side)
-from harness.dog_runs import image_dataset, load_dogset, predict_proba  # noqa: E402
+from harness.dog_runs import load_dogset, predict_proba  # noqa: E402
+from q15_dog_cnn import dog_tensors  # noqa: E402
 from harness.outputs import Destination  # noqa: E402
 
 
@@ -42,7 +43,7 @@ def main() -> None:
     trained = [train_modern(data, args.seed, recipe, dest, threads=1) for recipe in recipes]
     print(f"trained {len(recipes)} schedule{'s' * (len(recipes) > 1)} in {(time.perf_counter() - started) / 60:.1f} "
           f"min ({data.summary()}; seed {args.seed})\n")
-    x_test = image_dataset(*data.get_test_examples()).x
+    x_test = dog_tensors(data).test.x
     print("| epochs | test accuracy | with flip averaging | lowest validation loss (epoch) | training (s) |")
     print("|---:|---:|---:|---:|---:|")
     for recipe, (model, record) in zip(recipes, trained):

@@ -22,7 +22,7 @@ from torch import nn  # noqa: E402
 from torch.utils.data import DataLoader  # noqa: E402
 
 from data.dogs import DogsDataset  # noqa: E402
-from harness.dog_runs import image_dataset  # noqa: E402
+from q11_dog_mlp import dog_tensors  # noqa: E402
 from models import Dog_Classifier_Conv, Dog_Classifier_FC  # noqa: E402
 from run_model import train_epoch  # noqa: E402
 
@@ -44,7 +44,7 @@ def main() -> None:
     print(f"data: {data.summary()}; torch {torch.__version__}, {torch.get_num_threads()} threads")
     print(f"  first load (decode {sum(data.counts().values()):,} PNGs, write cache): {first:.2f} s")
     print(f"  reload from cache: median {statistics.median(reloads):.2f} s (all: {', '.join(f'{t:.2f}' for t in reloads)})")
-    train = image_dataset(*data.get_train_examples())
+    train = dog_tensors(data).train
     for network in (Dog_Classifier_FC, Dog_Classifier_Conv):
         torch.manual_seed(0)
         model = network()

@@ -11,6 +11,13 @@ testX/testY as [N, 64, 64, 3] float arrays; get_train_examples(), ...) with thre
 * Decoded pixels are cached in an .npz keyed by a hash of the csv's bytes and every
   image's bytes, so a second load is fast and changed data is never served stale.
 
+dogs.csv is read as the course distributes it (an unnamed row-index column first, the column
+order filename, partition, semantic_label, numeric_label, labels written as floats like `1.0`)
+and in the stand-in's format (filename, semantic_label, partition, numeric_label, integer
+labels): columns are found by name, other columns are ignored, and a label must be a whole
+number naming one breed. Files in images/ that dogs.csv does not list (a `.DS_Store`, a breed
+subfolder of copies) are never read.
+
 Where the folder is looked for: `--dogset PATH`, else $DOGSET_DIR, else data/DogSet.
 """
 from __future__ import annotations
@@ -99,16 +106,10 @@ def read_metadata(folder: Path) -> pd.DataFrame:
     numeric = pd.to_numeric(meta["numeric_label"], errors="coerce")
     bad = ~(numeric.notna() & (numeric == numeric.round()) & numeric.between(0, NUM_BREEDS - 1))
     if bad.any():
-        raise DogSetError(f"{csv}: numeric_label must be an integer 0–{NUM_BREEDS - 1}; "
+        raise DogSetError(f"{csv}: numeric_label must be a whole number from 0 to {NUM_BREEDS - 1} (1 or 1.0); "
                           + _listing([f"{r} ({v!r})" for r, v in zip(_rows(bad), meta["numeric_label"][bad])], "bad rows"))
     meta["numeric_label"] = numeric.astype(int)
-    for key, other in (("semantic_label", "numeric_label"), ("numeric_label", "semantic_label")):
-        spread = meta.groupby(key)[other].nunique()
-        if (spread > 1).any():
-            value = spread[spread > 1].index[0]
-            labels = sorted(meta.loc[meta[key] == value, other].astype(str).unique())
-            raise DogSetError(f"{csv}: semantic_label and numeric_label disagree: {key} {value!r} appears with "
-                              f"{other} {', '.join(labels)}")
+    _check_one_breed_per_label(meta, csv)
     images = (folder / "images").resolve()
     bad = ~meta["filename"].map(lambda name: _safe_name(images, name))
     if bad.any():
@@ -124,6 +125,24 @@ def read_metadata(folder: Path) -> pd.DataFrame:
         raise DogSetError(f"{csv}: filenames must be unique; "
                           + _listing([f"{r} ({f})" for r, f in zip(_rows(duplicated), meta["filename"][duplicated])], "duplicate rows"))
     return meta.reset_index(drop=True)
+
+
+def _check_one_breed_per_label(meta: pd.DataFrame, csv: Path) -> None:
+    """Each numeric_label names one breed and each breed has one numeric_label; otherwise an
+    error naming the label, its breeds with their row counts, and the rows that differ from
+    the most common pairing."""
+    for key, other in (("numeric_label", "semantic_label"), ("semantic_label", "numeric_label")):
+        spread = meta.groupby(key)[other].nunique()
+        if not (spread > 1).any():
+            continue
+        value = spread[spread > 1].index[0]
+        rows = meta[key] == value
+        counts = meta.loc[rows, other].value_counts()
+        odd = rows & (meta[other] != counts.index[0])
+        raise DogSetError(f"{csv}: {key} {value} appears with {len(counts)} different {other}s ("
+                          + ", ".join(f"{name} in {n} rows" for name, n in counts.items()) + "), one expected; "
+                          + _listing([f"{r} ({v})" for r, v in zip(_rows(odd), meta[other][odd])],
+                                     f"rows differing from {counts.index[0]}"))
 
 
 def _safe_name(images: Path, name: str) -> bool:

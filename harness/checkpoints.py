@@ -88,7 +88,11 @@ def save_checkpoint(path: Path, key: str, model: nn.Module, record: dict) -> Pat
     """torch.save the model's weights with the key of the settings and data that produced them."""
     payload = {"key": key, "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
                "record": record}
-    return atomic_write(path, lambda tmp: torch.save(payload, tmp))
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as handle:  # a file object: a full disk then raises OSError, not torch's C++ message
+            torch.save(payload, handle)
+
+    return atomic_write(path, write)
 
 
 def load_checkpoint(path: Path, key: str, model: nn.Module) -> dict | None:

@@ -17,7 +17,6 @@ from typing import Callable
 
 import torch
 from torch import nn
-from torch.utils.data import DataLoader
 
 import run_model
 from harness.base import check_writable_dir
@@ -26,7 +25,7 @@ from harness.runtime import EVAL_BATCH, torch_threads
 from models import count_parameters
 from data.dogs import DogsDataset, resolve_cache_dir
 from my_dataset import MyDataset
-from run_model import History, evaluate
+from run_model import History
 
 
 @dataclass(frozen=True)
@@ -41,12 +40,6 @@ class DogSettings:
     threads: int = 1  # per training process; seeds train side by side in processes (train_seeds' jobs)
 
 
-def image_dataset(x, y) -> MyDataset:
-    """[N, 64, 64, 3] images as the [N, 3, 64, 64] MyDataset both networks take: the axes are
-    permuted, never reshaped (a reshape would scramble channels and pixels)."""
-    return MyDataset(torch.from_numpy(x).permute(0, 3, 1, 2).contiguous(), y)
-
-
 @dataclass
 class DogSplits:
     """DogSet's three partitions as MyDatasets of [N, 3, 64, 64] normalised images."""
@@ -56,15 +49,27 @@ class DogSplits:
     test: MyDataset
 
 
-def dog_splits(data: DogsDataset) -> DogSplits:
-    """The homework's preparation: normalised images with their axes permuted."""
-    return DogSplits(image_dataset(*data.get_train_examples()), image_dataset(*data.get_validation_examples()),
-                     image_dataset(*data.get_test_examples()))
-
-
 Network = Callable[[], nn.Module]
 DogRecipe = Callable[[DogSplits, int, DogSettings], tuple[nn.Module, History]]
 Prepare = Callable[[DogsDataset], DogSplits]
+TestPass = Callable[[nn.Module, MyDataset], float]
+
+
+@dataclass(frozen=True)
+class DogScript:
+    """What a DogSet question script defines in plain PyTorch and the harness calls: the network
+    class, the preparation of the images (`prepare`), the recipe (`train`), the test pass
+    (`test`) and the homework's settings."""
+
+    network: Network
+    prepare: Prepare
+    train: DogRecipe
+    test: TestPass
+    homework: DogSettings
+
+    def with_recipe(self, network: Network, train: DogRecipe, prepare: Prepare | None = None) -> DogScript:
+        """The same script with another network and recipe (and preparation), as a slip makes them."""
+        return dataclasses.replace(self, network=network, train=train, prepare=prepare or self.prepare)
 
 
 @dataclass
@@ -82,36 +87,39 @@ class TrainedDogModel:
     test_acc: float
     test_acc_best: float
     reused: bool
+    test_images: int
 
     def summary(self) -> dict:
         """The per-seed entry of a results file."""
         return {"seed": self.seed, "epochs_trained": len(self.history), "stop_reason": self.stop_reason,
                 "stopped_early": self.stopped_early,
                 "train_seconds": self.train_seconds, "best_val_loss_epoch": self.best_epoch,
-                "test_acc": self.test_acc, "test_acc_best_weights": self.test_acc_best, "history": self.history}
+                "test_acc": self.test_acc, "test_correct": round(self.test_acc * self.test_images),
+                "test_images": self.test_images, "test_acc_best_weights": self.test_acc_best, "history": self.history}
 
 
-def checkpoint_of(network: Network, recipe: DogRecipe, data: DogsDataset, seed: int, settings: DogSettings,
-                  checkpoints: Path, prepare: Prepare = dog_splits) -> tuple[Path, str]:
+def checkpoint_of(script: DogScript, data: DogsDataset, seed: int, settings: DogSettings,
+                  checkpoints: Path) -> tuple[Path, str]:
     """(file, key) of the saved model for this network, recipe, preparation, settings, seed and data bytes."""
-    key = model_key(network(), recipe, dataclasses.asdict(dataclasses.replace(settings, threads=None)), seed,
-                    data.fingerprint, recipe_fingerprint(prepare))
-    return checkpoints / f"dog_{network.__name__}_seed{seed}_{key}.pt", key
+    key = model_key(script.network(), script.train, dataclasses.asdict(dataclasses.replace(settings, threads=None)),
+                    seed, data.fingerprint, recipe_fingerprint(script.prepare))
+    return checkpoints / f"dog_{script.network.__name__}_seed{seed}_{key}.pt", key
 
 
-def train_dog_model(network: Network, recipe: DogRecipe, data: DogsDataset, seed: int, settings: DogSettings,
-                    checkpoints: Path, *, reuse: bool, prepare: Prepare = dog_splits) -> TrainedDogModel:
-    """`recipe(prepare(data), seed, settings)` for one seed on `settings.threads` threads, or,
-    with `reuse`, the `network` an earlier run saved for identical recipe, preparation, settings
-    and data bytes. The test accuracy is measured on the same preparation's test images."""
-    splits = prepare(data)
-    path, key = checkpoint_of(network, recipe, data, seed, settings, checkpoints, prepare)
-    model, best_model = network(), network()
+def train_dog_model(script: DogScript, data: DogsDataset, seed: int, settings: DogSettings, checkpoints: Path, *,
+                    reuse: bool) -> TrainedDogModel:
+    """`script.train(script.prepare(data), seed, settings)` for one seed on `settings.threads`
+    threads, or, with `reuse`, the network an earlier run saved for identical recipe,
+    preparation, settings and data bytes. Then `script.test` on the prepared test images, for
+    the last-epoch weights and for the lowest-validation-loss weights (fit's copy)."""
+    splits = script.prepare(data)
+    path, key = checkpoint_of(script, data, seed, settings, checkpoints)
+    model, best_model = script.network(), script.network()
     record = load_checkpoint(path, key, model) if reuse else None
     reused = record is not None and load_checkpoint(path.with_suffix(".best.pt"), key, best_model) is not None
     if not reused:
         with torch_threads(settings.threads):
-            model, history = recipe(splits, seed, settings)
+            model, history = script.train(splits, seed, settings)
         best_model = copy.deepcopy(model)
         best_model.load_state_dict(history.best_state)
         record = {"history": history.epochs(), "stop_reason": history.stop_reason,
@@ -119,11 +127,11 @@ def train_dog_model(network: Network, recipe: DogRecipe, data: DogsDataset, seed
                   "train_seconds": history.train_seconds, "best_epoch": history.best_epoch}
         save_checkpoint(path, key, model, record)
         save_checkpoint(path.with_suffix(".best.pt"), key, best_model, record)
-    test = DataLoader(splits.test, batch_size=EVAL_BATCH)
     with torch_threads(settings.threads):
-        test_acc, test_acc_best = evaluate(model, test)[1], evaluate(best_model, test)[1]
+        test_acc, test_acc_best = script.test(model, splits.test), script.test(best_model, splits.test)
     return TrainedDogModel(seed, model, record["history"], record["stop_reason"], record["stopped_early"],
-                           record["train_seconds"], record["best_epoch"], test_acc, test_acc_best, reused)
+                           record["train_seconds"], record["best_epoch"], test_acc, test_acc_best, reused,
+                           len(splits.test))
 
 
 @torch.no_grad()
@@ -174,14 +182,13 @@ def run_side_by_side(worker: Callable[[tuple], object], work: list[tuple], jobs:
 
 def _train_in_worker(job: tuple) -> None:
     """Train and save one seed's model in a separate process (see `train_seeds`)."""
-    network, recipe, prepare, folder, cache_dir, seed, settings, checkpoints = job
-    train_dog_model(network, recipe, DogsDataset(folder, cache_dir=cache_dir, quiet=True), seed, settings,
-                    checkpoints, reuse=True, prepare=prepare)
+    script, folder, cache_dir, seed, settings, checkpoints = job
+    train_dog_model(script, DogsDataset(folder, cache_dir=cache_dir, quiet=True), seed, settings, checkpoints,
+                    reuse=True)
 
 
-def train_seeds(network: Network, recipe: DogRecipe, data: DogsDataset, seeds: tuple[int, ...],
-                settings: DogSettings, checkpoints: Path, jobs: int = 1,
-                prepare: Prepare = dog_splits) -> list[TrainedDogModel]:
+def train_seeds(script: DogScript, data: DogsDataset, seeds: tuple[int, ...], settings: DogSettings,
+                checkpoints: Path, jobs: int = 1) -> list[TrainedDogModel]:
     """One model per seed, reusing any saved for the same settings and data; prints a line per seed.
 
     With `jobs` > 1 the seeds not saved yet train side by side in that many processes, each on
@@ -189,15 +196,14 @@ def train_seeds(network: Network, recipe: DogRecipe, data: DogsDataset, seeds: t
     second thread than from a second seed. Every seed trains on the same thread count either
     way, so a seed gives the same model alone or among others.
     """
-    name = network.__name__
-    missing = [s for s in seeds
-               if not checkpoint_of(network, recipe, data, s, settings, checkpoints, prepare)[0].exists()]
-    work = [(network, recipe, prepare, data.path, data.cache_dir, s, settings, checkpoints) for s in missing]
+    name = script.network.__name__
+    missing = [s for s in seeds if not checkpoint_of(script, data, s, settings, checkpoints)[0].exists()]
+    work = [(script, data.path, data.cache_dir, s, settings, checkpoints) for s in missing]
     trained_aside = run_side_by_side(_train_in_worker, work, jobs, f"{name} seeds")
     in_workers = set(missing) if trained_aside is not None else set()
     trained = []
     for seed in seeds:
-        t = train_dog_model(network, recipe, data, seed, settings, checkpoints, reuse=True, prepare=prepare)
+        t = train_dog_model(script, data, seed, settings, checkpoints, reuse=True)
         t.reused = t.reused and seed not in in_workers
         how = "saved model reused" if t.reused else f"{t.train_seconds:.0f} s of training" + (
             " in a parallel process" if seed in in_workers else "")

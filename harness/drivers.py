@@ -15,7 +15,7 @@ from answers.sheet import publish
 import run_model
 from harness.cli import (add_dog_flags, add_mnist_flags, base_parser, flags_off_homework, settings_from,
                         unique_seeds)
-from harness.dog_runs import DogRecipe, DogSettings, Network, TrainedDogModel, load_dogset, train_seeds, weight_count
+from harness.dog_runs import DogScript, DogSettings, TrainedDogModel, load_dogset, train_seeds, weight_count
 from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_data, check_sizes, data_title
 from harness.outputs import Destination, choose_destination
 from harness.runtime import run_metadata
@@ -41,13 +41,14 @@ class MnistQuestion:
                 "settings": {**self.settings.__dict__, "sizes": self.sizes}, "meta": run_metadata()}
 
 
-def start_mnist_question(description: str, extra_flags: Callable[[argparse.ArgumentParser], None] = lambda p: None,
+def start_mnist_question(description: str, defaults: MnistSettings,
+                         extra_flags: Callable[[argparse.ArgumentParser], None] = lambda p: None,
                          check: Callable[[argparse.Namespace, list[int]], None] = lambda a, s: None,
                          homework: dict | None = None) -> MnistQuestion:
-    """Parse the MNIST flags (plus `extra_flags`), check the sizes, the data and `check` before
+    """Parse the MNIST flags, defaulting to `defaults` (plus `extra_flags`), check the sizes, the data and `check` before
     anything trains, decide where the run writes, and print what will run on which data."""
     parser = base_parser(description, seeds="many")
-    add_mnist_flags(parser, MnistSettings(), HOMEWORK_SIZES)
+    add_mnist_flags(parser, defaults, HOMEWORK_SIZES)
     extra_flags(parser)
     args = parser.parse_args()
     settings, seeds, sizes = settings_from(MnistSettings, args), unique_seeds(args.seeds), check_sizes(args.sizes)
@@ -79,14 +80,15 @@ class DogQuestion:
     dest: Destination
 
 
-def start_dog_question(description: str, extra_flags: Callable[[argparse.ArgumentParser], None] = lambda p: None,
+def start_dog_question(description: str, homework: DogSettings,
+                       extra_flags: Callable[[argparse.ArgumentParser], None] = lambda p: None,
                        check: Callable[[argparse.Namespace], None] = lambda a: None,
                        check_data: Callable[[argparse.Namespace, DogsDataset], None] = lambda a, d: None) -> DogQuestion:
-    """Parse the DogSet flags (plus `extra_flags`), run `check(args)`, load and check DogSet in
-    full and run `check_data(args, data)`, all before anything trains; then decide where the run
-    writes and whether it shows progress bars."""
+    """Parse the DogSet flags, whose defaults are `homework` (plus `extra_flags`), run
+    `check(args)`, load and check DogSet in full and run `check_data(args, data)`, all before
+    anything trains; then decide where the run writes and whether it shows progress bars."""
     parser = base_parser(description, seeds="many")
-    add_dog_flags(parser, DogSettings())
+    add_dog_flags(parser, homework)
     extra_flags(parser)
     args = parser.parse_args()
     check(args)
@@ -98,25 +100,25 @@ def start_dog_question(description: str, extra_flags: Callable[[argparse.Argumen
     return DogQuestion(args, settings_from(DogSettings, args), unique_seeds(args.seeds), data, reasons, dest)
 
 
-def run_dog_question(description: str, name: str, network: Network, recipe: DogRecipe,
-                     facts_before: Callable[[], dict],
+def run_dog_question(description: str, name: str, script: DogScript, facts_before: Callable[[], dict],
                      facts_after: Callable[[list[TrainedDogModel], DogsDataset, Destination], dict]) -> None:
     """q11 and q15: parse the DogSet flags, compute `facts_before()` (what needs no data: weight
-    counts, checked against their hand formulas), load and check DogSet, train `network` with
-    `recipe` for every seed, and publish results/{name}.json with `facts_after(trained, data,
-    dest)` added."""
+    counts, checked against their hand formulas), load and check DogSet, train the script's
+    network with its recipe for every seed, test it with its test pass, and publish
+    results/{name}.json with `facts_after(trained, data, dest)` added."""
     before: dict = {}
-    run = start_dog_question(description, check=lambda args: before.update(facts_before()))
+    run = start_dog_question(description, script.homework, check=lambda args: before.update(facts_before()))
     settings, seeds, data, dest = run.settings, run.seeds, run.data, run.dest
     print(f"Data: {data.summary()}; {describe_dog(settings.__dict__)}; seeds {list(seeds)}")
     started = time.perf_counter()
-    trained = train_seeds(network, recipe, data, seeds, settings, dest.checkpoints, jobs=run.args.jobs)
+    trained = train_seeds(script, data, seeds, settings, dest.checkpoints, jobs=run.args.jobs)
     training_wall = time.perf_counter() - started  # seeds side by side, with their validation and test passes
     per_seed = [t.summary() for t in trained]
     test = [t.test_acc for t in trained]
     publish(dest, name, {
         "data": data.summary(), "dogset": dog_data_facts(data), "seeds": list(seeds),
         "not_homework": "; ".join(run.reasons), "settings": settings.__dict__, "jobs": run.args.jobs,
-        "training_wall_seconds": training_wall, "network": network.__name__, "weights": weight_count(network),
+        "training_wall_seconds": training_wall, "network": script.network.__name__,
+        "weights": weight_count(script.network),
         **before, "per_seed": per_seed, "test_acc_mean": mean_sd(test)[0], "test_acc_sd": mean_sd(test)[1],
         "curves": judge_curves(per_seed), **facts_after(trained, data, dest), "meta": run_metadata()})

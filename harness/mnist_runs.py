@@ -37,6 +37,7 @@ class MnistSettings:
 
 Network = Callable[[], nn.Module]
 MnistRecipe = Callable[[MyDataset, int, MnistSettings], tuple[nn.Module, History]]
+TestPass = Callable[[nn.Module, MyDataset], float]
 
 
 def check_sizes(sizes: list[int]) -> list[int]:
@@ -88,18 +89,23 @@ def full_test_set(mnist_dir: Path | None) -> MyDataset | None:
     return None if mnist.is_fallback else MyDataset(as_features(mnist.test_images), mnist.test_labels.astype(np.int64))
 
 
-def accuracy(model: nn.Module, data: MyDataset | None) -> float | None:
-    """Test accuracy of `model` on `data` (None for no data)."""
-    return None if data is None else evaluate(model, DataLoader(data, batch_size=EVAL_BATCH))[1]
+def accuracy(model: nn.Module, data: MyDataset | None, test: TestPass | None = None) -> float | None:
+    """Test accuracy of `model` on `data` by the script's test pass `test` (by default
+    run_model.evaluate over a DataLoader); None for no data."""
+    if data is None:
+        return None
+    return test(model, data) if test is not None else evaluate(model, DataLoader(data, batch_size=EVAL_BATCH))[1]
 
 
 def train_one_size(network: Network, recipe: MnistRecipe, mnist_dir: Path | None, size: int, seed: int,
-                   settings: MnistSettings, checkpoints: Path, *, reuse: bool) -> TrainedMnist:
+                   settings: MnistSettings, checkpoints: Path, *, reuse: bool,
+                   test: TestPass | None = None) -> TrainedMnist:
     """`recipe(train_set, seed, settings)` on `size` balanced examples drawn with `seed`, on
     `settings.threads` threads.
 
     With `reuse`, the `network` saved earlier by the same recipe for the same settings and the
     same data bytes is loaded instead of training again; every freshly trained model is saved.
+    The model is tested with the script's test pass `test` (see `accuracy`).
     """
     split = load_mnist_data(size // 10, settings.test_per_class, mnist_folder=mnist_dir, seed=seed)
     model = network()
@@ -113,8 +119,8 @@ def train_one_size(network: Network, recipe: MnistRecipe, mnist_dir: Path | None
             model, history = recipe(MyDataset(split.train_features, split.train_targets), seed, settings)
             record = {"losses": history.train_loss, "train_seconds": history.train_seconds}
             save_checkpoint(path, key, model, record)
-        test_acc = accuracy(model, MyDataset(split.test_features, split.test_targets))
-        test_acc_all = accuracy(model, full_test_set(mnist_dir))
+        test_acc = accuracy(model, MyDataset(split.test_features, split.test_targets), test)
+        test_acc_all = accuracy(model, full_test_set(mnist_dir), test)
     return TrainedMnist(size, seed, model, record["losses"], record["train_seconds"], test_acc, test_acc_all, reused,
                         split.source)
 

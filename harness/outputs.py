@@ -4,13 +4,16 @@ The committed answer key (ANSWERS.md, results/, figures/ at the repository root)
 only by a homework run on full data; any other run writes to runs/trial/ (git-ignored)
 unless --out names a folder. Every file is written to a temporary file first and moved into
 place with os.replace (atomic on one file system); temporary files a killed run left
-behind are removed by the next write. Neither torch nor matplotlib is imported here, so the
-answer sheet can be rendered on a machine without them.
+behind are removed by the next write. A write that fails (disk full, a file over the size
+limit) is a user error naming the file and the cause, and leaves the file as it was.
+Neither torch nor matplotlib is imported here, so the answer sheet can be rendered on a
+machine without them.
 """
 from __future__ import annotations
 
 import json
 import os
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -67,18 +70,38 @@ def _remove_stale_temporaries(path: Path) -> None:
             pass  # another user's live process
 
 
+def _os_error_behind(error: BaseException) -> OSError | None:
+    """The OSError that `error` is, or was raised from or while handling (torch.save reports a
+    full disk as a RuntimeError raised while handling one); None when there is none."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, OSError):
+            return error
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     """Call write(tmp) on a temporary file beside `path`, then move it over `path`, with the
-    permissions a plain open() would give (mode 0666 less the umask)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(path)
+    permissions a plain open() would give (mode 0666 less the umask). A failure caused by the
+    file system is a UserError naming `path` and the cause; `path` is then left as it was."""
     tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(path)
         write(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except Exception as error:
+        cause = _os_error_behind(error)
+        if cause is None:
+            raise
+        left = "the previous version is left as it was" if path.exists() else "nothing was written"
+        raise UserError(f"cannot write {path}: {cause.strerror or cause}; {left}") from error
     finally:
-        tmp.unlink(missing_ok=True)
+        with suppress(OSError):  # the next write removes what is left
+            tmp.unlink(missing_ok=True)
     return path
 
 

@@ -69,6 +69,23 @@ def make_dogset(folder: Path, per_partition: dict[str, int] | None = None, seed:
     return folder
 
 
+def to_course_format(folder: Path, seed: int = 0) -> Path:
+    """Rewrite a make_dogset folder's dogs.csv as the course distributes it: an unnamed row-index
+    column first, the columns filename, partition, semantic_label, numeric_label, labels written
+    as floats (`1.0`), rows in no breed order."""
+    table = pd.read_csv(folder / "dogs.csv")
+    table = table.sample(frac=1, random_state=seed).reset_index(drop=True)
+    table["numeric_label"] = table["numeric_label"].astype(float)
+    table[["filename", "partition", "semantic_label", "numeric_label"]].to_csv(folder / "dogs.csv")
+    return folder
+
+
+@pytest.fixture
+def course_dogset(tmp_path) -> Path:
+    """A small DogSet folder in the course's csv format, which a test may damage."""
+    return to_course_format(make_dogset(tmp_path / "DogSet", {"train": 2, "valid": 1, "test": 1}))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_writes_into_the_repository(tmp_path_factory):
     """The DogSet decode cache goes to a temporary folder, never to the repository's .cache/."""

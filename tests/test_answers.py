@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
-from answers import dogs, q04, q06, q08
-from answers.words import agree, compare, pct_spread, sentence, span
+from answers import dogs, q02, q04, q06, q08, q15, q18
+from answers.words import (agree, borderline, compare, near_cut, pct_spread, sample_half_width, sample_noise, sentence,
+                           shown_difference, span)
 from conftest import REPO
 
 
@@ -29,12 +30,32 @@ def test_single_seed_and_ties():
     assert sentence("collie (195 training images)") == "Collie (195 training images)"
 
 
+def test_a_shown_difference_agrees_with_the_shown_numbers():
+    assert shown_difference(31.04, 29.66) == "+1.3"  # shown as 31.0 and 29.7; the raw difference 1.38 would show +1.4
+    assert shown_difference(29.66, 31.04) == "-1.3" and shown_difference(30.04, 29.96) == "+0.0"
+    assert shown_difference(0.5, 0.25, digits=2) == "+0.25"
+
+
+def test_a_count_at_its_cut_is_worded_as_borderline():
+    assert borderline(3, 5, []) == "3 of 5 seeds"
+    assert borderline(3, 5, ["seed 2 ends 0.98% above"]) == "3 of 5 seeds (borderline: seed 2 ends 0.98% above)"
+    assert near_cut(0.0098, 0.01, 0.001) and not near_cut(0.008, 0.01, 0.001)
+    assert near_cut(0.001, 0.0, 1 / 1000)  # exactly one image of 1,000 away: near
+
+
+def test_one_models_test_sample_interval():
+    # 95% Wilson interval: about ±3.7 points at 28% on 555 images (1.96 standard errors of 1.9 points each)
+    assert sample_half_width(0.28, 555) == pytest.approx(3.7, abs=0.05)
+    assert sample_noise(0.28, 555) == "one model's 95% test-sample interval on 555 images ≈ ±3.7 points"
+
+
 # --- Q5: within or outside the timing noise -----------------------------------------------
 
-def q5_facts(full_us_per_step: float, step_costs_us: tuple[float, float], relative_error: float = -0.05) -> dict:
+def q5_facts(full_us_per_step: float, step_costs_us: tuple[float, float], relative_error: float = -0.05,
+             l3: str | None = "32768K") -> dict:
     runs = [{"size": 500, "train_seconds_per_seed": [1.0, 1.2]}, {"size": 1000, "train_seconds_per_seed": [2.0, 2.2]}]
     # 500 examples, batch 10, 100 epochs: 5,000 steps, so 1.0 s is 200 µs per step; the timed range is 200–240 µs.
-    full = {"full_us_per_step": full_us_per_step, "cpu_caches": {"L3": "32768K"}, "relative_error": relative_error,
+    full = {"full_us_per_step": full_us_per_step, "cpu_caches": {"L3": l3} if l3 else {}, "relative_error": relative_error,
             "step_costs": [{"n": 2000, "train_tensor_bytes": 2000 * 3144, "us_per_step": step_costs_us[0],
                             "us_per_step_runs": [step_costs_us[0]] * 3},
                            {"n": 60000, "train_tensor_bytes": 60000 * 3144, "us_per_step": step_costs_us[1],
@@ -66,17 +87,33 @@ def q5_sheet(full: dict) -> str:
 def test_q5_words_follow_the_verdicts():
     inside, dearer = q5_sheet(q5_facts(220, (200, 202))), q5_sheet(q5_facts(300, (200, 280)))
     assert "lies inside that range, so the error is within the machine's timing noise" in inside
-    assert "no effect of the data outgrowing the CPU's caches" in inside
-    assert "lies above that whole range" in dearer and "no longer fit in the 32768K L3 cache" in dearer
+    assert "changes by +1%, within that spread, although the 180 MiB of training tensors outgrow the 32 MiB L3" in inside
+    assert "no effect of the data outgrowing the caches shows at these sizes" in inside
+    assert "lies above that whole range" in dearer and "no longer fit in the 32 MiB L3 cache" in dearer
     assert "under-predict, as it did here." in dearer
+
+
+def test_q5_makes_no_cache_claim_where_the_data_never_outgrew_the_cache():
+    """On a CPU whose L3 holds even the largest training tensors, the sizes cannot test the cache."""
+    fits = q5_facts(220, (200, 202), l3="307200K")
+    assert fits["verdict"]["cache_effect"] is False
+    text = q5_sheet(fits)
+    assert "Even the largest training tensors here (180 MiB) fit in the 300 MiB L3 cache" in text
+    assert "cannot show an effect of the data outgrowing the caches" in text and "no effect" not in text
+    assert "307200K" not in text
+    risen = q5_sheet(q5_facts(220, (200, 280), l3="307200K"))  # a rise the cache cannot explain
+    assert "changes by +40%, more than that spread. Even the largest" in risen and "no longer fit" not in risen
+    assert "reports no L3 size" in q5_sheet(q5_facts(220, (200, 202), l3=None))
+    assert "Even the smallest training tensors here (6 MiB) exceed the 4 MiB L3" in q5_sheet(q5_facts(220, (200, 202),
+                                                                                                       l3="4096K"))
 
 
 # --- Q7: trends with a non-monotone seed ----------------------------------------------------
 
 def q7_runs(per_seed: list[list[float]]) -> list[dict]:
-    """Runs over three sizes from per-seed accuracies [seed][size]."""
+    """Runs over the sizes 500, 1000, ... from per-seed accuracies [seed][size]."""
     runs = []
-    for k, size in enumerate((500, 1000, 1500)):
+    for k, size in enumerate(range(500, 500 * (len(per_seed[0]) + 1), 500)):
         values = [seed[k] for seed in per_seed]
         runs.append({"size": size, "test_acc_per_seed": values, "test_acc_mean": sum(values) / len(values),
                      "test_acc_sd": 0.01})
@@ -88,23 +125,76 @@ def test_q7_counts_a_non_monotone_seed():
     verdict = q06.judge_q7(runs, test_size=1000)
     assert verdict["trends"]["test_acc"]["monotone_seeds"] == 2
     assert verdict["clear_gain"] is True
-    text = q06.answer_q7({"runs": runs, "test_examples": 1000, "test_examples_all": None, "verdict": verdict})
-    assert "it increases at every step in 2 of 3 seeds" in text and "More training data clearly helps" in text
+    text = q7_words(runs, verdict)
+    assert "it increases at every step in 2 of 3 seeds," in text and "More training data clearly helps" in text
 
 
 def test_q7_a_gain_within_the_noise_says_so():
     runs = q7_runs([[0.80, 0.8001, 0.8002], [0.80, 0.80, 0.80]])
     verdict = q06.judge_q7(runs, test_size=1000)
     assert verdict["clear_gain"] is False
-    text = q06.answer_q7({"runs": runs, "test_examples": 1000, "test_examples_all": None, "verdict": verdict})
+    text = q7_words(runs, verdict)
     assert "stays about the same" in text and "within the noise" in text
+
+
+def q7_words(runs: list[dict], verdict: dict) -> str:
+    return q06.answer_q7({"runs": runs, "test_examples": 1000, "test_examples_all": None, "verdict": verdict,
+                          "seeds": list(range(len(runs[0]["test_acc_per_seed"])))})
+
+
+def test_q7_a_seed_tied_at_one_step_makes_the_count_borderline():
+    runs = q7_runs([[0.80, 0.85, 0.89, 0.891], [0.81, 0.86, 0.89, 0.89], [0.80, 0.84, 0.88, 0.90]])
+    verdict = q06.judge_q7(runs, test_size=1000)
+    text = q7_words(runs, verdict)
+    assert verdict["trends"]["test_acc"]["monotone_seeds"] == 2
+    assert ("increases at every step in 2 of 3 seeds (borderline: seed 0 moves by at most one test image from 1,500 "
+            "to 2,000 examples; seed 1 moves by at most one test image from 1,500 to 2,000 examples)") in text
+
+
+def test_q7_says_diminishing_returns_and_a_last_step_within_noise_not_that_the_curve_still_rises():
+    # steps +5.0, +3.7, +0.7 points; the last one +0.7 ± 1.5 over three seeds is within two standard errors (1.7)
+    runs = q7_runs([[0.80, 0.85, 0.89, 0.91], [0.81, 0.86, 0.89, 0.88], [0.80, 0.85, 0.89, 0.90]])
+    text = q7_words(runs, q06.judge_q7(runs, test_size=1000))
+    assert "the mean changes by +5.0, +3.7, +0.7 points, each step smaller than the one before" in text
+    assert "each step adds less than the one before (diminishing returns)" in text
+    assert "cannot tell whether the curve is still rising at 2,000 examples" in text and "has not levelled" not in text
+    steady = q7_runs([[0.80, 0.85, 0.89, 0.93], [0.81, 0.86, 0.90, 0.94], [0.80, 0.85, 0.89, 0.93]])
+    assert "the curve is still rising at 2,000 examples." in q7_words(steady, q06.judge_q7(steady, test_size=1000))
+
+
+def test_q7_gain_agrees_with_the_shown_means():
+    runs = q7_runs([[0.8504, 0.8646], [0.8504, 0.8646]])  # shown 85.0% and 86.5%; the raw gain 1.42 would show +1.4
+    text = q7_words(runs, q06.judge_q7(runs, test_size=1000))
+    assert "from 85.0 ± 0.0% with 500 examples to 86.5 ± 0.0% with 1,000" in text and "set is +1.5 ± 0.0 points" in text
 
 
 # --- Q12/Q15: overfitting, its onset, or still improving ------------------------------------
 
-def history(val_losses: list[float]) -> list[dict]:
-    return [{"epoch": e, "train_loss": 2.0 - 0.1 * e, "val_loss": v, "val_acc": 0.3, "train_acc": 0.3 + 0.01 * e}
-            for e, v in enumerate(val_losses, 1)]
+def history(val_losses: list[float], val_acc: list[float] | None = None, train_acc: list[float] | None = None,
+            train_loss: list[float] | None = None) -> list[dict]:
+    """One seed's history; by default a flat validation accuracy and steadily improving training numbers."""
+    n = len(val_losses)
+    val_acc = val_acc or [0.3] * n
+    train_acc = train_acc or [0.3 + 0.01 * e for e in range(1, n + 1)]
+    train_loss = train_loss or [2.0 - 0.1 * e for e in range(1, n + 1)]
+    return [{"epoch": e, "train_loss": t, "val_loss": v, "val_acc": a, "train_acc": ta}
+            for e, (v, a, ta, t) in enumerate(zip(val_losses, val_acc, train_acc, train_loss), 1)]
+
+
+DOGSET = {"source": "DogSet", "path": "data/DogSet", "counts": {"train": 7665, "valid": 2000, "test": 555},
+          "rebuilt": False}
+
+
+def dog_run(seed: int, test_acc: float, best_acc: float, *args, **kwargs) -> dict:
+    """One seed's entry of results/q11.json from `history(*args, **kwargs)`."""
+    steps = history(*args, **kwargs)
+    best = min(steps, key=lambda h: h["val_loss"])["epoch"]
+    return {"seed": seed, "history": steps, "epochs_trained": len(steps), "best_val_loss_epoch": best,
+            "stopped_early": True, "test_acc": test_acc, "test_acc_best_weights": best_acc}
+
+
+def q12_words(runs: list[dict]) -> str:
+    return dogs.reading({"per_seed": runs, "dogset": DOGSET})
 
 
 @pytest.mark.parametrize("val_losses, state", [
@@ -123,9 +213,138 @@ def test_curve_verdicts_across_seeds_and_their_words():
     curves = dogs.judge_curves(runs)
     assert (curves["overfits_in"], curves["onset_in"], curves["improving_in"], curves["stopped_by_rule"]) == (1, 1, 1, 2)
     assert curves["best_weights_better_in"] == 3 and curves["best_weights_within_spread"] is True
-    text = dogs.reading({"curves": curves, "per_seed": runs})
-    assert "Verdict: overfitting in 1 of 3 seeds" in text and "the onset of overfitting in 1 of 3 seeds" in text
-    assert "still improving on held-out data in 1 of 3 seeds" in text and "2 of 3 seeds stopped by the plateau rule" in text
+    text = q12_words(runs)
+    assert "Verdict: overfitting (the last validation loss more than 1% above its minimum" in text
+    assert "generalising worse) in 1 of 3 seeds; the onset of overfitting (" in text
+    assert "went on down) in 1 of 3 seeds; still improving on held-out data (" in text
+    assert "not overfitting yet) in 1 of 3 seeds." in text and "2 of 3 seeds stopped by the plateau rule" in text
+    assert "training loss kept falling" in text and "stayed within 1 point of its peak from then on in all 3 seeds" in text
+
+
+def test_validation_accuracy_that_falls_back_is_not_called_a_plateau():
+    """Coming within 1 point of the peak once is not staying there: the words say how far it fell back."""
+    fell = [dog_run(0, 0.30, 0.30, [2.0, 1.9, 1.8, 1.7, 1.75, 1.8], val_acc=[0.20, 0.25, 0.295, 0.30, 0.27, 0.26])]
+    text = q12_words(fell)
+    assert "first came within 1 point of its peak at epoch 3" in text
+    assert "It did not stay there: afterwards it fell more than 1 point below its peak again in the one seed run" in text
+    assert "in the one seed run, as far as 4.00 points below it." in text
+    assert " on;" not in text and "from then on in" not in text
+    held = [dog_run(0, 0.30, 0.30, [2.0, 1.9, 1.8, 1.7], val_acc=[0.20, 0.295, 0.30, 0.291])]
+    assert "stayed within 1 point of its peak from then on in the one seed run." in q12_words(held)
+
+
+def test_a_fall_back_at_one_validation_image_from_the_cut_is_borderline():
+    # 1.05 points below the peak: one validation image (0.05 points of 2,000) from the 1-point cut
+    runs = [dog_run(0, 0.30, 0.30, [2.0, 1.9, 1.8, 1.7], val_acc=[0.25, 0.30, 0.295, 0.2895])]
+    assert ("in the one seed run (borderline: seed 0 fell 1.05 points below, within one validation image of the cut)"
+            in q12_words(runs))
+
+
+@pytest.mark.parametrize("train_acc, words", [
+    ([0.30, 0.32, 0.34, 0.36], "kept rising, from 30.0% to 36.0%."),
+    ([0.30, 0.32, 0.31, 0.36], "rose overall, from 30.0% to 36.0%, but not at every epoch (falls of up to 1.00 points)."),
+    ([0.30, 0.32, 0.31, 0.29], "went from 30.0% to 29.0%, with falls of up to 2.00 points from one epoch to the next."),
+])
+def test_training_accuracy_kept_rising_only_when_it_did(train_acc, words):
+    runs = [dog_run(0, 0.30, 0.30, [2.0, 1.9, 1.8, 1.7], train_acc=train_acc)]
+    assert f"From that first epoch within 1 point, the training accuracy during the epoch {words}" in q12_words(runs)
+
+
+def test_training_loss_kept_falling_only_when_it_did():
+    runs = [dog_run(0, 0.30, 0.30, [2.0, 1.8, 1.7, 1.72, 1.75], train_loss=[2.0, 1.8, 1.6, 1.65, 1.5])]
+    assert ("from that minimum on the training loss fell overall, from 1.600 to 1.500, but not at every epoch (rises of "
+            "up to 0.05)") in q12_words(runs)
+
+
+def test_a_seed_at_the_overfitting_cut_makes_the_verdict_borderline():
+    runs = [dog_run(0, 0.30, 0.30, [2.0, 1.8, 1.7, 1.7166]), dog_run(1, 0.30, 0.30, [2.0, 1.8, 1.7, 1.9])]
+    text = q12_words(runs)
+    assert "in 1 of 2 seeds (borderline: seed 0 ends 0.98% above its minimum, against the 1% cut)" in text
+    alone = q12_words(runs[:1])
+    assert "went on down) in the one seed run (borderline: seed 0 ends 0.98% above its minimum" in alone
+
+
+@pytest.mark.parametrize("last, best, verdict", [
+    ((0.30, 0.32), (0.305, 0.325), "That is within the spread of the homework's number across seeds (1.4 points)"),
+    ((0.300, 0.302), (0.320, 0.322), "more than the spread across seeds (0.1 points) but within one model's test-sample "
+                                     "interval (±3.8 points on 555 images)"),
+    ((0.300, 0.302), (0.350, 0.352), "the last epoch's weights, which the homework's rule keeps, cost accuracy here."),
+    ((0.350, 0.352), (0.300, 0.302), "the last epoch's weights, which the homework's rule keeps, are the better ones here."),
+])
+def test_the_restore_best_comparison_against_both_noises(last, best, verdict):
+    runs = [dog_run(s, a, b, [2.0, 1.8, 1.7, 1.75]) for s, (a, b) in enumerate(zip(last, best))]
+    text = q12_words(runs)
+    assert verdict in text and "paired by seed on the same test images" in text
+
+
+def test_the_restore_best_difference_agrees_with_the_shown_accuracies_and_ties_are_borderline():
+    runs = [dog_run(0, 0.2966, 0.3104, [2.0, 1.8, 1.7]), dog_run(1, 0.2966, 0.3104 - 0.0138 + 1 / 555, [2.0, 1.8, 1.7])]
+    text = q12_words(runs)
+    best, last = pct_spread([0.3104, 0.2966 + 1 / 555]), pct_spread([0.2966, 0.2966])
+    assert f"reach {best} test accuracy against {last}" in text
+    assert f"a difference of {shown_difference(100 * (0.3104 + 0.2966 + 1 / 555) / 2, 29.66)} ±" in text
+    assert "better in all 2 seeds (borderline: seed 1 is within one test image of a tie)" in text
+
+
+def q15_facts(cnn: list[float], mlp: list[float]) -> dict:
+    return {"per_seed": [{"seed": s, "test_acc": a} for s, a in enumerate(cnn)], "dogset": DOGSET,
+            "weights": {"parameters": 68138},
+            "mlp": {"test_acc": {str(s): a for s, a in enumerate(mlp)}, "parameters": 1581898}}
+
+
+def test_cnn_against_mlp_differences_agree_with_the_shown_accuracies():
+    text = q15.compare_with_mlp(q15_facts([0.3104, 0.30], [0.2966, 0.30 - 1 / 555]))
+    assert "seed 0 +1.3, seed 1 +0.2 points" in text  # 31.0 − 29.7, never the raw +1.4
+    assert "the CNN reaches 30.5 ± 0.7% against the MLP's 29.7 ± 0.1%: a difference of +0.8 ±" in text
+    assert "paired by seed" in text and "on the same 555 test images" in text
+    assert "The CNN wins in all 2 seeds (borderline: seed 1 is within one test image of a tie)" in text
+
+
+@pytest.mark.parametrize("rebuilt", [True, False])
+def test_the_data_note_describes_the_stand_in_only_when_the_facts_say_so(rebuilt):
+    note = dogs.data_note({**DOGSET, "rebuilt": rebuilt})
+    assert ("stand-in" in note) is rebuilt and "train 7,665 / valid 2,000 / test 555" in note
+    for stand_in in ("collie", "golden", "sorted", "1,300", "imbalance", "unbalanced"):
+        assert stand_in not in note
+
+
+def test_a_dogset_test_accuracy_states_both_noises():
+    runs = [{**dog_run(s, a, a, [2.0, 1.8, 1.7]), "train_seconds": 10.0} for s, a in enumerate([0.27, 0.28, 0.29])]
+    text = dogs.training_summary({"per_seed": runs, "settings": {"threads": 1}, "dogset": DOGSET})
+    assert "**Test accuracy: 28.0 ± 1.0%** over 3 seeds" in text
+    assert "one model's 95% test-sample interval on 555 images ≈ ±3.7 points" in text
+
+
+# --- Q2: the backward pass's cost, as the table shows it ---------------------------------------
+
+def cost_row(network: str, forward_us: float, backward_us: float, ratio: float, macs: tuple[int, int, float]) -> dict:
+    return {"network": network, "batch": 10, "repeats": 7, "steps": 50, "forward_us": forward_us,
+            "backward_us": backward_us, "ratio": ratio,
+            "multiply_adds": {"forward": macs[0], "backward": macs[1], "first_layer_share": macs[2]}}
+
+
+def test_q2_states_the_measured_times_and_labels_the_ratio():
+    rows = [cost_row("MNIST MLP 784→128→64→10", 94.28, 145.78, 1.5338, (1091840, 1180160, 0.919)),
+            cost_row("DogSet CNN of Q14", 4873.7, 9033.9, 1.8992, (105512960, 176465920, 0.328))]
+    text = q02.backward_cost(rows)
+    assert "| 94 | 146 | **1.53×** | 1.08× | 92% |" in text  # 146/94 is 1.55: the column says what 1.53 is
+    assert "backward / forward, measured (median of the blocks' ratios)" in text
+    assert "can differ a little from the ratio of the two medians shown" in text
+    assert "the MLP's backward pass does 1.08× the multiply-adds of its forward pass and takes 1.53× its time" in text
+    assert "least for the MLP, whose first layer holds 92% of its multiply-adds" in text
+    assert "the MLP's 94 µs forward and 146 µs backward" in text and "few tens" not in text
+    assert "of the forward pass's rate" not in text
+
+
+# --- Q18: one model's clean accuracy with its test-sample interval -------------------------------
+
+def test_q18_states_the_clean_accuracys_test_sample_interval():
+    sweep = [{"eps": e, "clean_acc": 0.30, "fgsm_acc": a, "pgd_acc": a, "targeted_pgd_success": 0.1,
+              "max_linf_applied": e} for e, a in ((0.0, 0.30), (4 / 255, 0.10))]
+    target = {"name": "DogSet CNN", "train_size": None, "reused_from": "q15", "data": "DogSet", "test_images": 555,
+              "sweep": sweep}
+    text = q18.describe_target(target)
+    assert "Clean accuracy 30.0% (one model's 95% test-sample interval on 555 images ≈ ±3.8 points" in text
 
 
 # --- Q9: equal statistics read as equal ------------------------------------------------------
@@ -211,3 +430,22 @@ def test_the_appendix_ties_rung_5_back_to_q12(final, width):
     assert "does not lower the validation loss: its lowest is 1.000 against 0.900" in text
     assert "Collie (195 training images) and golden_retriever (164 training images)" in text  # a sentence starts capitalised
     assert "rung 5 +10.0 points (against rung 2)" in text and "| 5 | rung 2 + random 4-px crops" in text
+
+
+def test_q5_calls_a_full_run_just_outside_the_timed_range_borderline():
+    """869 µs against timed runs of 711–867 µs is no evidence of a dearer step: one more run could reach it."""
+    from answers.q04 import at_the_edge
+
+    assert at_the_edge(800, 711, 867) is None  # inside: the within-noise words apply
+    assert "borderline" in at_the_edge(869, 711, 867) and "dearer" in at_the_edge(869, 711, 867)
+    assert "cheaper" in at_the_edge(700, 711, 867)
+    assert at_the_edge(950, 711, 867) is None  # well outside: the dearer words apply
+
+
+def test_q18_names_the_weights_it_attacks():
+    from answers import q18
+
+    facts = json.loads((REPO / "results" / "q18.json").read_text())
+    for target in facts["targets"]:
+        target["weights"] = "last epoch"
+    assert "weights of its last training epoch" in q18.render(facts)["Q18"]

@@ -148,8 +148,10 @@ def test_the_code_each_answer_points_to_exists_and_the_readme_names_it():
         assert script.code, script.file
         row = next(line for line in readme.splitlines() if line.startswith(f"| `{script.file}` |"))
         assert script.code in row, (script.file, row)
-        defined = {n.name for t in [ast.parse((REPO / script.file).read_text()), *shared.values()]
-                   for n in ast.walk(t) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        trees = [ast.parse((REPO / script.file).read_text()), *shared.values()]
+        defined = {n.name for t in trees for n in ast.walk(t) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        defined |= {target.id for t in trees for n in t.body if isinstance(n, ast.Assign)
+                    for target in n.targets if isinstance(target, ast.Name)}  # module constants such as HOMEWORK
         for name in re.findall(r"`([\w.]+)`", script.code):
             module, _, leaf = name.rpartition(".")
             assert leaf in defined and (not module or module in shared), (script.file, name)

@@ -58,3 +58,84 @@ def test_augmentation_crops_and_mirrors_images_not_labels():
     assert 0 < len(flipped) < 16  # about half are mirrored...
     for i in flipped:
         assert torch.equal(fetched[i], x[i].flip(2))  # ...left–right: the width axis, never up–down
+
+
+# --- the appendix's words (answers/beyond.py), from crafted facts ------------------------------
+
+BALANCED_COUNTS = {"samoyed": 770, "golden_retriever": 788, "collie": 738, "dalmatian": 760}
+
+
+def ladder_rung(step: int, acc: float, recall: dict[str, float], **provenance) -> dict:
+    history = [{"epoch": 1, "train_loss": 1.0, "val_loss": 1.2}] if step in (2, 4, 5) else None
+    return {"step": step, "params": 1, "epochs": 0 if step == 3 else 10, "train_seconds": 0.0 if step == 3 else 60.0,
+            "test_acc": acc, "test_acc_flip_averaged": acc + 0.01 if step == 5 else None, "recall": recall,
+            "history": history, **provenance}
+
+
+def ladder_facts(train_counts=None, **extra) -> dict:
+    """A ladder on the course's 555 test images in which flip averaging alone (rung 3) cuts
+    golden_retriever's recall from 0.30 to 0.20 and rung 4 brings it to 0.32."""
+    recall = {2: 0.30, 3: 0.20, 4: 0.32}
+    ladder = [ladder_rung(step, acc, {"golden_retriever": recall.get(step, 0.1), "collie": 0.2, "samoyed": 0.5,
+                                      "dalmatian": 0.6})
+              for step, acc in ((0, 0.2966), (1, 0.3104), (2, 0.60), (3, 0.61), (4, 0.62), (5, 0.70))]
+    ladder[0]["reused"] = True
+    return {"ladder": ladder, "homework_reference": {"mean": 0.2966, "sd": 0.007, "seeds": [0, 1, 2, 3, 4]},
+            "seeds": [0], "jobs": 2, "train_counts": train_counts or BALANCED_COUNTS,
+            "recipes": {"2": {"epochs": 16, "batch_size": 64, "max_lr": 3e-3, "weight_decay": 0.05},
+                        "5": {"epochs": 48, "crop_padding": 4}},
+            "dogset": {"source": "DogSet (the course's own copy)", "path": "x",
+                       "counts": {"train": 7665, "valid": 2000, "test": 555}, "rebuilt": False}, **extra}
+
+
+def beyond_words(facts: dict) -> str:
+    from answers import beyond
+    return beyond.render(facts)["Beyond"]
+
+
+def test_the_recall_gain_is_measured_against_the_rung_before_any_test_time_trick():
+    text = beyond_words(ladder_facts())
+    assert "Against rung 2, the same network before any test-time trick" in text
+    assert "0.30 to 0.32 (golden_retriever)" in text
+    assert "0.20 to 0.32" not in text  # not against rung 3, whose flip averaging alone cut it
+    assert "Flip averaging alone (rung 3) moved them to 0.20" in text
+
+
+def test_no_rung_is_said_to_be_trained_from_scratch_unless_it_was():
+    text = beyond_words(ladder_facts())
+    assert "Every rung is trained from scratch" not in text
+    assert "rung 0: a saved model reused, trained in an earlier run" in text
+    assert "rungs 1, 2, 4 and 5: trained from scratch in this run" in text and "rung 3: not trained" in text
+    facts = ladder_facts()
+    facts["ladder"][0]["reused_from"] = "q15_dog_cnn.py"
+    facts["ladder"][3].update(trained=False, reused_from="rung 2")
+    recorded = beyond_words(facts)
+    assert "rung 0: a saved model reused, trained by q15_dog_cnn.py" in recorded
+    assert "rung 3: not trained: rung 2's model, tested differently" in recorded
+
+
+def test_each_test_accuracy_carries_its_interval_and_the_reference_its_spread():
+    text = beyond_words(ladder_facts())
+    assert "| **29.7% [26.1–33.7%]** |" in text and "71.0% [67.1–74.6%]" in text  # rung 0, rung 5 flip-averaged
+    assert "The homework's CNN (Q15) reaches 29.7 ± 0.7% over 5 seeds [26.1–33.7%]" in text
+    assert "on the 555 test images" in text
+
+
+def test_shown_gains_agree_with_the_shown_accuracies():
+    assert "rung 1 +1.3 points" in beyond_words(ladder_facts())  # 31.0 against 29.7, never +1.4
+
+
+def test_the_data_is_described_from_the_facts_never_as_the_stand_in():
+    text = beyond_words(ladder_facts())
+    for stand_in in ("stand-in", "sorted by breed", "1,300", "imbalanced", "fewest of"):
+        assert stand_in not in text
+    assert "Golden_retriever (recall 0.30) and collie (recall 0.20) are the breeds rung 2 recognises worst" in text
+    assert "nearly balanced (738–788 training images each)" in text and "mostly the label smoothing" in text
+    unbalanced = beyond_words(ladder_facts({**BALANCED_COUNTS, "golden_retriever": 164, "collie": 195}))
+    assert "Golden_retriever (164 training images) and collie (195 training images) have the fewest" in unbalanced
+    assert "nearly balanced" not in unbalanced
+
+
+def test_the_wall_time_is_stated_only_when_recorded():
+    assert "wall time" not in beyond_words(ladder_facts())
+    assert "this run took 41.0 min of wall time" in beyond_words(ladder_facts(wall_seconds=2460.0))

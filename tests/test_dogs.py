@@ -1,11 +1,18 @@
-"""DogSet loader: interface, train-only normalisation, loud errors on bad data, the cache."""
+"""DogSet loader: both csv formats, interface, train-only normalisation, loud errors on bad
+data, the cache; and the answer sheet's description of DogSet, checked against results/."""
+import copy
+import json
 import os
+import re
+import shutil
 
 import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
 
+from answers.sheet import build_sheet, read_facts
+from conftest import REPO, make_dogset, to_course_format
 from data.dogs import DogsDataset, DogSetError, channel_statistics
 
 
@@ -70,9 +77,9 @@ def edit_csv(folder, change):
 @pytest.mark.parametrize("change, message", [
     (lambda t: t.drop(columns="partition", inplace=True), "missing column.*partition"),
     (lambda t: t.loc.__setitem__((3, "partition"), "training"), r"partition must be one of .*1 bad rows: line 5 \('training'\)"),
-    (lambda t: t.loc.__setitem__((0, "numeric_label"), "12"), r"numeric_label must be an integer 0–9.*line 2 \('12'\)"),
-    (lambda t: t.loc.__setitem__((1, "numeric_label"), "1.5"), r"numeric_label must be an integer.*line 3"),
-    (lambda t: t.loc.__setitem__((0, "semantic_label"), "collie"), "semantic_label and numeric_label disagree"),
+    (lambda t: t.loc.__setitem__((0, "numeric_label"), "12"), r"numeric_label must be a whole number from 0 to 9.*line 2 \('12'\)"),
+    (lambda t: t.loc.__setitem__((1, "numeric_label"), "1.5"), r"numeric_label must be a whole number.*line 3"),
+    (lambda t: t.loc.__setitem__((0, "semantic_label"), "collie"), r"numeric_label 0 appears with 2 different semantic_labels"),
     (lambda t: t.loc.__setitem__((1, "filename"), t.loc[0, "filename"]), r"filenames must be unique; 2 duplicate rows: line 2"),
 ])
 def test_bad_csv_is_named(fresh_dogset, cache, change, message):
@@ -133,3 +140,150 @@ def test_cache_follows_csv_changes(fresh_dogset, cache):
     DogsDataset(fresh_dogset, cache_dir=cache, quiet=True)
     edit_csv(fresh_dogset, lambda t: t.loc.__setitem__((0, "partition"), "test"))
     assert DogsDataset(fresh_dogset, cache_dir=cache, quiet=True).counts() == {"train": 19, "valid": 10, "test": 11}
+
+
+# --- the two csv formats, stray files, and bad labels in the course's format -------------------
+
+def labels_by_file(data: DogsDataset) -> dict[str, tuple[str, int, str]]:
+    """filename → (partition, breed number, breed name), as the loader read them."""
+    return {name: (partition, int(label), data.get_semantic_label(int(label)))
+            for partition in ("train", "valid", "test")
+            for name, label in zip(data.filenames(partition), data.partition(partition)[1])}
+
+
+def test_the_course_format_and_the_stand_in_format_read_alike(tmp_path):
+    stand_in = make_dogset(tmp_path / "stand-in", {"train": 2, "valid": 1, "test": 1})
+    course = to_course_format(shutil.copytree(stand_in, tmp_path / "course"))
+    assert (stand_in / "dogs.csv").read_text().splitlines()[:2] == ["filename,semantic_label,partition,numeric_label",
+                                                                    "000001.png,samoyed,train,0"]
+    header, first = (course / "dogs.csv").read_text().splitlines()[:2]
+    assert header == ",filename,partition,semantic_label,numeric_label" and first.startswith("0,") and first.endswith(".0")
+    a = DogsDataset(stand_in, cache_dir=tmp_path / "cache", quiet=True)
+    b = DogsDataset(course, cache_dir=tmp_path / "cache", quiet=True)
+    assert a.counts() == b.counts() == {"train": 20, "valid": 10, "test": 10}
+    assert labels_by_file(a) == labels_by_file(b)
+    assert b.trainY.dtype == np.int64 and np.array_equal(a.mean, b.mean) and np.array_equal(a.std, b.std)
+
+
+def test_the_course_format_keeps_the_csv_row_order(course_dogset, cache):
+    table = pd.read_csv(course_dogset / "dogs.csv", index_col=0)
+    train = table[table.partition == "train"]
+    d = DogsDataset(course_dogset, cache_dir=cache, quiet=True)
+    assert d.filenames("train") == train.filename.tolist()
+    assert d.trainY.tolist() == train.numeric_label.astype(int).tolist()
+
+
+def test_stray_files_in_images_are_ignored(course_dogset, cache):
+    before = DogsDataset(course_dogset, cache_dir=cache, quiet=True)
+    images = course_dogset / "images"
+    (images / ".DS_Store").write_bytes(b"\0\0\0\1Bud1 not an image")
+    (images / "samoyed").mkdir()
+    for name in before.filenames("train")[:3]:
+        shutil.copy(images / name, images / "samoyed" / name)
+    after = DogsDataset(course_dogset, cache_dir=cache, quiet=True)
+    assert after.counts() == before.counts() and after.fingerprint == before.fingerprint
+    assert labels_by_file(after) == labels_by_file(before)
+
+
+def edit_course_csv(folder, row: int, column: str, value: str) -> None:
+    """Set one cell of a course-format dogs.csv, keeping its unnamed index column."""
+    csv = folder / "dogs.csv"
+    table = pd.read_csv(csv, dtype=str, index_col=0)
+    table.loc[table.index[row], column] = value
+    table.to_csv(csv)
+
+
+def one_line_dogset_error(folder, cache) -> str:
+    """The message of the DogSetError `folder` raises: one line, and nothing written to the cache."""
+    with pytest.raises(DogSetError) as error:
+        DogsDataset(folder, cache_dir=cache, quiet=True)
+    assert "\n" not in str(error.value)
+    assert not cache.exists() or not any(cache.iterdir())
+    return str(error.value)
+
+
+def test_a_label_that_is_not_a_whole_number_names_its_row(course_dogset, cache):
+    edit_course_csv(course_dogset, 4, "numeric_label", "1.5")
+    line = one_line_dogset_error(course_dogset, cache)
+    assert "dogs.csv: numeric_label must be a whole number from 0 to 9" in line and "1 bad rows: line 6 ('1.5')" in line
+
+
+def test_a_label_that_maps_to_two_breeds_names_its_row(course_dogset, cache):
+    table = pd.read_csv(course_dogset / "dogs.csv", index_col=0)
+    row = int(np.flatnonzero(table.semantic_label == "collie")[0])
+    edit_course_csv(course_dogset, row, "numeric_label", "1.0")  # a collie labelled 1, miniature_poodle's number
+    line = one_line_dogset_error(course_dogset, cache)
+    assert ("numeric_label 1 appears with 2 different semantic_labels (miniature_poodle in 4 rows, collie in 1 rows), "
+            f"one expected; 1 rows differing from miniature_poodle: line {row + 2} (collie)") in line
+
+
+# --- the sheet describes the DogSet its results came from -----------------------------------------
+
+COURSE_SPLIT = {"train": 7665, "valid": 2000, "test": 555}  # the course's DogSet, ../shared/data/DogSet
+STAND_IN_SPLIT = {"train": 6126, "valid": 1344, "test": 1300}  # the retired rebuilt stand-in
+STAND_IN_WORDS = ("stand-in", "rebuilt", "sorted by breed", "ordered by breed")
+SPLIT = re.compile(r"train (?:\d[\d,]*\d|\d) / valid (?:\d[\d,]*\d|\d) / test (?:\d[\d,]*\d|\d)")
+OLD_KEY_SECTION = "## The old answer key, checked"  # quotes the old key's numbers, not this key's data
+
+
+def shown_split(counts: dict) -> str:
+    """'train 7,665 / valid 2,000 / test 555', as the sheet writes a split."""
+    return f"train {counts['train']:,} / valid {counts['valid']:,} / test {counts['test']:,}"
+
+
+def dogset_description_problems(sheet: str, facts: dict[str, dict]) -> list[str]:
+    """What the sheet says about DogSet that the `dogset` facts of its results do not back: results
+    of different DogSets, a split other than theirs, or (unless they say the data is a rebuilt
+    stand-in) the stand-in's counts or words. The old key's table is left out: it quotes the old key."""
+    dogsets = {name: f["dogset"] for name, f in facts.items() if "dogset" in f}
+    if not dogsets:
+        return []
+    described = {(shown_split(d["counts"]), d["source"], d["rebuilt"]) for d in dogsets.values()}
+    if len(described) > 1:
+        return [f"results/ hold answers on different DogSets: {sorted(described)}"]
+    [(split, source, rebuilt)] = described
+    text = "\n## ".join(part for part in sheet.split("\n## ") if not part.startswith(OLD_KEY_SECTION[3:])).lower()
+    problems = [f"the sheet says {said!r}, results/ {split!r}" for said in sorted(set(SPLIT.findall(text))) if said != split]
+    problems += [] if split in text else [f"the sheet never states the split of results/, {split!r}"]
+    if not rebuilt:
+        problems += [f"the sheet says {count:,}, the stand-in's {part} count, on {source}"
+                     for part, count in STAND_IN_SPLIT.items() if re.search(rf"(?<![\d,]){count:,}(?![\d,])", text)]
+        problems += [f"the sheet says {word!r} on {source}" for word in STAND_IN_WORDS if word in text]
+    return problems
+
+
+def test_the_committed_sheet_describes_the_dogset_of_its_results():
+    assert dogset_description_problems((REPO / "ANSWERS.md").read_text(), read_facts(REPO)) == []
+
+
+def on_the_course_dogset(q08: dict) -> dict:
+    """Q8–Q9's facts moved onto the course's DogSet split (as a run on ../shared/data/DogSet stores them)."""
+    facts = copy.deepcopy(q08)
+    source = "DogSet (the course's own copy)"
+    facts["dogset"].update(source=source, counts=COURSE_SPLIT, rebuilt=False)
+    facts["data"] = f"{source} [../shared/data/DogSet]: {shown_split(COURSE_SPLIT)}"
+    facts["q8"].update(partition_counts=COURSE_SPLIT, images=sum(COURSE_SPLIT.values()))
+    facts["q9"]["validation_images"] = COURSE_SPLIT["valid"]
+    return facts
+
+
+def test_the_data_description_check_passes_on_consistent_data_and_fails_on_stale_words(tmp_path):
+    facts = {"q08": on_the_course_dogset(json.loads((REPO / "results" / "q08.json").read_text()))}
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "q08.json").write_text(json.dumps(facts["q08"]))
+    sheet, _ = build_sheet(tmp_path)
+    assert "**Train 7,665 / valid 2,000 / test 555 (10,220 images); 10 breeds;" in sheet
+    assert dogset_description_problems(sheet, facts) == []
+
+    stale = sheet.replace("test 555", "test 1,300") + "\nOn 1,300 test images; the csv is sorted by breed.\n"
+    assert dogset_description_problems(stale, facts) == [
+        "the sheet says 'train 7,665 / valid 2,000 / test 1,300', results/ 'train 7,665 / valid 2,000 / test 555'",
+        "the sheet never states the split of results/, 'train 7,665 / valid 2,000 / test 555'",
+        "the sheet says 1,300, the stand-in's test count, on DogSet (the course's own copy)",
+        "the sheet says 'sorted by breed' on DogSet (the course's own copy)"]
+    rebuilt = copy.deepcopy(facts)
+    rebuilt["q08"]["dogset"].update(counts=STAND_IN_SPLIT, rebuilt=True)
+    stand_in_sheet = "Data: train 6,126 / valid 1,344 / test 1,300, a rebuilt stand-in sorted by breed; 1,300 test images."
+    assert dogset_description_problems(stand_in_sheet, rebuilt) == []
+    mixed = {**facts, "q11": {"dogset": rebuilt["q08"]["dogset"]}}
+    assert dogset_description_problems(sheet, mixed)[0].startswith("results/ hold answers on different DogSets")

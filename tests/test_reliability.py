@@ -1,10 +1,15 @@
 """The answer key is protected: runs that are not the homework on full data never overwrite
 it, saved models follow the data's bytes, every bad input fails before training with one
 `error:` line and exit 2, and files are written whole, with ordinary permissions."""
+import errno
 import json
 import os
+import resource
+import shutil
 import stat
 import struct
+import subprocess
+import sys
 import zlib
 
 import pandas as pd
@@ -12,12 +17,12 @@ import pytest
 import torch
 
 import harness.outputs
-from harness.base import REPO_ROOT
+from harness.base import REPO_ROOT, UserError
 from harness.checkpoints import load_checkpoint, save_checkpoint
 import q04_mnist_time
 from harness.mnist_runs import MnistSettings, train_one_size
 from models import Digit_Classifier
-from harness.outputs import TRIAL_DIR, choose_destination, write_json
+from harness.outputs import TRIAL_DIR, atomic_write, choose_destination, write_json
 from conftest import call_main, make_dogset, make_mnist, write_idx
 from data.dogs import DogsDataset, DogSetError
 from load_data import read_mnist
@@ -231,3 +236,58 @@ def test_files_get_ordinary_permissions_and_stale_temporaries_go(tmp_path):
         os.umask(old_mask)
     assert stat.S_IMODE((tmp_path / "q02.json").stat().st_mode) == 0o644
     assert not stale.exists()
+
+
+# --- a write that fails: one line, the file as it was ---------------------------------------------
+
+def failing_write(error: BaseException):
+    """A write function that starts the temporary file, then fails with `error`."""
+    def write(tmp):
+        tmp.write_text("half")
+        raise error
+    return write
+
+
+def torch_like_failure() -> RuntimeError:
+    """What torch.save into a file handle raises on a full disk: a RuntimeError raised while handling the OSError."""
+    try:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    except OSError:
+        try:
+            raise RuntimeError("[enforce fail at inline_container.cc] unexpected pos")
+        except RuntimeError as error:
+            return error
+
+
+@pytest.mark.parametrize("error", [OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), torch_like_failure()])
+def test_a_failed_write_names_the_file_and_keeps_it(tmp_path, error):
+    path = tmp_path / "ANSWERS.md"
+    path.write_text("the committed key")
+    with pytest.raises(UserError) as raised:
+        atomic_write(path, failing_write(error))
+    assert str(raised.value) == f"cannot write {path}: No space left on device; the previous version is left as it was"
+    assert path.read_text() == "the committed key" and [p.name for p in tmp_path.iterdir()] == ["ANSWERS.md"]
+    with pytest.raises(UserError, match="nothing was written"):
+        atomic_write(tmp_path / "new.json", failing_write(error))
+    assert not (tmp_path / "new.json").exists()
+
+
+def test_a_failed_write_that_is_not_the_file_systems_stays_a_bug(tmp_path):
+    with pytest.raises(ValueError, match="a bug"):
+        atomic_write(tmp_path / "x.json", failing_write(ValueError("a bug")))
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_file_over_the_size_limit_ends_in_one_line_with_the_key_intact(tmp_path):
+    shutil.copytree(REPO_ROOT / "results", tmp_path / "results")
+    (tmp_path / "ANSWERS.md").write_text("the committed key\n")
+    limit = 4096  # bytes; the sheet is far larger (Python ignores SIGXFSZ, so the write gets EFBIG, not a kill)
+    process = subprocess.run(
+        [sys.executable, "make_answers.py", "--out", str(tmp_path)], cwd=REPO_ROOT, capture_output=True, text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)), timeout=120)
+    assert process.returncode == 2, process.stderr[-2000:]
+    assert process.stderr.splitlines() == [f"error: cannot write {tmp_path / 'ANSWERS.md'}: File too large; the previous "
+                                           "version is left as it was"]
+    assert (tmp_path / "ANSWERS.md").read_text() == "the committed key\n"
+    assert not list(tmp_path.glob(".ANSWERS.md.*"))

@@ -10,7 +10,7 @@ from harness.mnist_runs import MnistSettings
 from my_dataset import MyDataset
 from q02_autograd import finite_difference_gradients
 from q16_perceptron import NAMED_FUNCTIONS, all_inputs, build_network, verify_all_functions
-from q17_linear import collapse, deep_linear, small_relu, train_on_xor
+from q17_linear import XOR_X, collapse, deep_linear, small_relu, train_on_xor
 from q18_adversarial import fgsm, pgd
 
 
@@ -59,6 +59,17 @@ def test_deep_linear_network_is_one_affine_map():
     x = torch.randn(50, 3, dtype=torch.float64)
     with torch.no_grad():
         assert torch.allclose(model(x), x @ weight.T + bias, atol=1e-12)
+
+
+def test_a_deep_linear_network_on_xor_ends_near_the_constant_map():
+    """What Q17's words rest on: the best affine fit to XOR under the logistic loss is w = 0, b = 0,
+    so the trained logits end near 0 (the count of points on the right side is rounding) and
+    never all 4 points are right."""
+    torch.manual_seed(0)
+    model = deep_linear([2, 16, 16, 16, 1])
+    assert train_on_xor(model, steps=300) < 4
+    with torch.no_grad():
+        assert model(XOR_X).abs().max() < 1e-3
 
 
 def test_xor_training_reaches_all_four_points_with_relu():

@@ -1,6 +1,8 @@
 """The one training loop (run_model.py): the textbook loop over a DataLoader, learning,
 determinism, evaluation, the homework's stopping rule, and that the harness around a recipe
 never changes its arithmetic."""
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -9,6 +11,9 @@ from torch.utils.data import DataLoader
 
 import q04_mnist_time
 from conftest import synthetic_digits
+from data.dogs import DogsDataset
+from harness.checkpoints import recipe_fingerprint
+from harness.dog_runs import DogSettings, DogSplits, train_dog_model
 from harness.mnist_runs import MnistSettings, train_one_size
 from harness.runtime import torch_threads
 from load_data import load_mnist_data
@@ -169,3 +174,98 @@ def test_training_accuracy_is_counted_during_the_epoch():
     model, loss_fn, optimizer, loader, val = plain_sgd(data, lr=0.0)
     history = fit(model, loader, loss_fn, optimizer, 2, val)
     assert history.train_acc == [evaluate(model, val)[1]] * 2
+
+
+def test_the_best_weights_are_a_copy_taken_at_the_best_epoch_not_the_last_weights():
+    """A run whose validation loss falls, then rises: `best_state` must hold the weights of the
+    best epoch, while the model keeps its last ones (a state_dict kept without a copy would
+    silently follow the model to its last epoch)."""
+    model = nn.Linear(1, 2)
+    with torch.no_grad():
+        model.weight.zero_()
+        model.bias.copy_(torch.tensor([0.0, 2.0]))  # starts favouring class 1
+    train = DataLoader(MyDataset(torch.zeros(4, 1), torch.zeros(4)), batch_size=4)  # every label 0
+    val = DataLoader(MyDataset(torch.zeros(2, 1), torch.tensor([0, 1])), batch_size=2)  # best where p0 = p1
+    history = fit(model, train, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.5), 10, val)
+    assert 1 < history.best_epoch < 10 and history.val_loss[-1] > min(history.val_loss)
+    assert not torch.equal(history.best_state["bias"], model.bias.detach())
+    restored = nn.Linear(1, 2)
+    restored.load_state_dict(history.best_state)
+    assert evaluate(restored, val)[0] == pytest.approx(min(history.val_loss))
+    assert evaluate(model, val)[0] == pytest.approx(history.val_loss[-1])
+
+
+def test_the_training_loss_is_a_mean_per_example_like_the_validation_loss():
+    """With lr 0 the weights never move, so the training loss of an epoch whose last batch is
+    smaller must equal the per-example mean that `evaluate` reports on the same data."""
+    data = digits(5)  # 50 examples in batches of 16: 16, 16, 16, 2
+    model, loss_fn, optimizer, loader, val = plain_sgd(data, lr=0.0, batch_size=16)
+    history = fit(model, loader, loss_fn, optimizer, 1, val)
+    assert history.train_loss[0] == pytest.approx(history.val_loss[0], rel=1e-6)
+
+
+class OrderSpy(nn.Module):
+    """Stands in for a homework network: records the example ids ([N, 1] inputs) of each
+    training batch and returns constant logits with a gradient."""
+
+    batches: list[list[int]] = []
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.zeros(1, 10))
+
+    def forward(self, x):
+        if self.training:
+            OrderSpy.batches.append(x.flatten(1)[:, 0].long().tolist())
+        return self.w.expand(len(x), 10) + 0 * x.flatten(1)[:, :1]
+
+
+@pytest.mark.parametrize("script, network", [("q11_dog_mlp", "Dog_Classifier_FC"), ("q15_dog_cnn", "Dog_Classifier_Conv"),
+                                             ("q04_mnist_time", "Digit_Classifier"), ("q06_mnist_acc", "Digit_Classifier")])
+def test_each_recipe_trains_in_the_homeworks_batches_in_a_new_order_every_epoch(monkeypatch, script, network):
+    """The recipe itself, observed: batches of the homework's size, every example once per
+    epoch, in an order that is not the file's and changes every epoch (shuffle=True)."""
+    module = __import__(script)
+    monkeypatch.setattr(module, network, OrderSpy)
+    OrderSpy.batches = []
+    n = 70
+    examples = MyDataset(torch.arange(n, dtype=torch.float32).view(n, 1), torch.zeros(n))
+    settings = dataclasses.replace(module.HOMEWORK, epochs=2)
+    if script.startswith("q1"):
+        module.train(DogSplits(examples, examples, examples), 0, settings)
+    else:
+        module.train(examples, 0, settings)
+    size = module.HOMEWORK.batch_size
+    per_epoch = -(-n // size)
+    assert [len(b) for b in OrderSpy.batches] == ([size] * (n // size) + [n % size] * bool(n % size)) * 2
+    first, second = sum(OrderSpy.batches[:per_epoch], []), sum(OrderSpy.batches[per_epoch:], [])
+    assert sorted(first) == sorted(second) == list(range(n))
+    assert first != list(range(n)) and second != first
+
+
+@pytest.mark.parametrize("script", ["q11_dog_mlp", "q15_dog_cnn"])
+def test_the_dogset_harness_never_changes_the_arithmetic(tmp_path, dogset_dir, script):
+    """A DogSet model trained and tested through the harness (worker-ready script bundle,
+    checkpoint keys, threads, saving) has exactly the weights and test accuracy of the
+    script's own dog_tensors, train and evaluate_on_test called by hand."""
+    module = __import__(script)
+    dogs = DogsDataset(dogset_dir, quiet=True)
+    settings = dataclasses.replace(module.HOMEWORK, epochs=2)
+    trained = train_dog_model(module.SCRIPT, dogs, 3, settings, tmp_path, reuse=False)
+    with torch_threads(1):
+        splits = module.dog_tensors(dogs)
+        by_hand, history = module.train(splits, 3, settings)
+        test_acc = module.evaluate_on_test(by_hand, splits.test)
+    assert all(torch.equal(a, b) for a, b in zip(trained.model.parameters(), by_hand.parameters()))
+    assert trained.test_acc == test_acc and [h["val_loss"] for h in trained.history] == history.val_loss
+
+
+def test_the_dog_scripts_share_one_preparation_test_pass_and_settings():
+    """q15 repeats q11's data preparation, test pass and settings on its own screen; the
+    copies must read the same, and the settings are the homework's."""
+    import q11_dog_mlp
+    import q15_dog_cnn
+    for name in ("dog_tensors", "evaluate_on_test"):
+        assert recipe_fingerprint(getattr(q11_dog_mlp, name)) == recipe_fingerprint(getattr(q15_dog_cnn, name))
+    homework = DogSettings(epochs=100, batch_size=32, lr=0.001, patience=3, min_delta=1e-4)
+    assert q11_dog_mlp.HOMEWORK == q15_dog_cnn.HOMEWORK == homework

@@ -1,0 +1,39 @@
+"""How long `make test` takes here: runs the test suite once (with .venv in place) and stores
+the wall time and the count of passed tests in results/test_time.json, which the README's
+measured section quotes (answers/readme.py).
+
+    python bench/bench_tests.py
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from harness.outputs import write_json  # noqa: E402
+from harness.runtime import cpu_model  # noqa: E402
+
+
+def main() -> None:
+    started = time.perf_counter()
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=REPO,
+                         capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
+    passed = re.search(r"(\d+) passed", summary)
+    if run.returncode != 0 or passed is None:
+        sys.exit(f"the test suite did not pass ({summary or 'no summary'}); nothing written")
+    write_json(REPO / "results" / "test_time.json", {
+        "seconds": seconds, "passed": int(passed.group(1)), "summary": summary,
+        "meta": {"date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"), "cpu": cpu_model()}})
+    print(f"{summary}: {seconds:.0f} s; wrote results/test_time.json")
+
+
+if __name__ == "__main__":
+    main()

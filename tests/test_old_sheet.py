@@ -1,0 +1,25 @@
+"""The old sheet's DogSet numbers against the key's seeds: one rule, in the corrections table."""
+from answers.old_sheet import correction, same_images, widened_range
+
+
+def q11_facts(accuracies, epochs=(47, 48, 49), test=555, rebuilt=False) -> dict:
+    return {"network": "Dog_Classifier_FC", "dogset": {"counts": {"test": test}, "rebuilt": rebuilt},
+            "per_seed": [{"test_acc": a, "epochs_trained": e} for a, e in zip(accuracies, epochs)]}
+
+
+def test_an_old_number_inside_the_widened_range_is_right_within_the_noise():
+    _, said, measured = correction("Q11", q11_facts([0.20, 0.22, 0.24]))
+    assert said == "21.98% test accuracy (122 of 555) after 100 epochs"
+    assert measured.startswith("**right** within the noise") and "in 47–49 epochs" in measured
+
+
+def test_an_old_number_below_it_points_to_a_slip():
+    _, _, measured = correction("Q11", q11_facts([0.30, 0.31, 0.32]))
+    low, _ = widened_range([0.30, 0.31, 0.32], 555)
+    assert 0.2198 < low and measured.startswith("too low for seed or test-sample noise")
+    assert "**right**" not in measured
+
+
+def test_other_test_images_are_not_compared():
+    assert not same_images({"counts": {"test": 1300}, "rebuilt": True})
+    assert correction("Q11", q11_facts([0.2], test=1300, rebuilt=True))[2].startswith("not comparable")
