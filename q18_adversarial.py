@@ -157,7 +157,8 @@ def dog_target(args, data: DogsDataset, dest: Destination) -> Target:
     trained = train_dog_model(q15_dog_cnn.SCRIPT, data, args.seed,
                               dataclasses.replace(q15_dog_cnn.HOMEWORK, epochs=args.dog_epochs), dest.checkpoints,
                               reuse=True)
-    model = nn.Sequential(Normalise(data.mean, data.std), trained.model).eval().requires_grad_(False)
+    cnn: Dog_Classifier_Conv = trained.model  # Q15's network, with the weights of its last epoch
+    model = nn.Sequential(Normalise(data.mean, data.std), cnn).eval().requires_grad_(False)
     pixels = torch.from_numpy(data.raw_images("test")).permute(0, 3, 1, 2).float().div(255.0)
     facts = {"name": "DogSet CNN", "train_size": None, "reused_from": "q15" if trained.reused else None,
              "weights": "last epoch"}

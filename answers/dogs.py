@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import statistics
 
-from answers.words import (agree, borderline, near_cut, pct_spread, plural, sample_half_width, sample_noise,
+from answers.words import (agree, borderline, near_cut, tie_note, pct_spread, plural, sample_half_width, sample_noise,
                            seed_list, shown_difference, span)
 from harness.stats import mean_sd
 
 
 NEAR_PEAK = 0.01  # "within 1 point" of the best validation accuracy
 OVERFIT_CUT = 0.01  # overfitting: the last validation loss more than 1% above its minimum
-OVERFIT_MARGIN = 0.001  # a seed within a tenth of a point of that cut makes the count borderline
+OVERFIT_MARGIN = 0.0025  # a seed within a quarter of a point of that cut makes the count borderline: another
+# CPU's rounding, which changes the trajectory, moves the last validation loss by about that much
 GAP_SHARE = 0.1  # the gap opens: validation loss above training loss by more than 10% of it
 
 
@@ -185,12 +186,13 @@ def restore_best(facts: dict, curves: dict) -> str:
     last, best = [run["test_acc"] for run in runs], [run["test_acc_best_weights"] for run in runs]
     difference = shown_difference(100 * mean_sd(best)[0], 100 * mean_sd(last)[0])
     spread, half = 100 * mean_sd(last)[1], sample_half_width(mean_sd(last)[0], total)
-    ties = [f"seed {run['seed']} is within one test image of a tie" for run in runs
+    ties = [tie_note(run["seed"], run["test_acc_best_weights"], run["test_acc"]) for run in runs
             if near_cut(run["test_acc_best_weights"] - run["test_acc"], 0.0, 1 / total)]
     late, n = curves["latest_stop"], curves["seeds"]
     if abs(float(difference)) <= float(f"{spread:.1f}"):
-        judged = (f"That is within the spread of the homework's number across seeds ({spread:.1f} points): the answer "
-                  f"stands either way.")
+        judged = (f"That is within the spread of the homework's number across seeds ({spread:.1f} points), and within "
+                  f"one model's test-sample interval (±{half:.1f} points on {total:,} images): the answer stands either "
+                  f"way.")
     elif abs(float(difference)) <= float(f"{half:.1f}"):
         judged = (f"That is more than the spread across seeds ({spread:.1f} points) but within one model's test-sample "
                   f"interval (±{half:.1f} points on {total:,} images): small beside the noise the number carries anyway, "

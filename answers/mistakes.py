@@ -10,7 +10,7 @@ import statistics
 from typing import Sequence
 
 from answers.words import agree, pct_spread, plural, sample_half_width, shown_difference, span
-from answers.old_sheet import OLD_SHEET_TEST_IMAGES, same_images, widened_range
+from answers.old_sheet import OLD_SHEET_TEST_IMAGES, epochs_match, same_images, widened_range
 from harness.stats import mean_sd, wilson_interval
 
 SLIPS = {
@@ -291,14 +291,6 @@ def q6_words(row: dict, epochs: int) -> str:
 
 # --- the old answer sheet -----------------------------------------------------------------------
 
-def epochs_match(old_epochs: int, side: dict, cap: int) -> bool:
-    """The old run's epoch count fits the side's: at the cap, every seed ran the cap; below it,
-    every seed stopped early and the old count lies within the seeds' range."""
-    if old_epochs == cap:
-        return all(e == cap for e in side["epochs"]) and not any(side["stopped_early"] + side["diverged"])
-    return all(side["stopped_early"]) and min(side["epochs"]) <= old_epochs <= max(side["epochs"])
-
-
 def old_sheet_sides(facts: dict, network: str) -> list[tuple[str, dict]]:
     """('homework', the correct recipe) and (slip id, its runs) for every trained row of `network`."""
     rows = [r for r in facts["rows"] if r["network"] == network and r["trained"]]
@@ -330,6 +322,11 @@ def same_test_images(facts: dict) -> bool:
     return same_images(facts["dogset"])
 
 
+def in_words(names: list[str], separator: str = ", ") -> str:
+    """'a', 'a and b', or 'a, b and c' (with `separator` between the first ones)."""
+    return names[0] if len(names) == 1 else separator.join(names[:-1]) + " and " + names[-1]
+
+
 def old_number_words(facts: dict, network: str) -> str:
     """One old number against the key's recipe and every row of its network, by the stated rule."""
     old, total = facts["old_sheet"][network], test_count(facts)
@@ -338,7 +335,7 @@ def old_number_words(facts: dict, network: str) -> str:
     low, high = widened_range(homework["test_acc"], total)
     place = "below" if old["test_acc"] < low else "above" if old["test_acc"] > high else "within"
     matches = consistent_rows(facts, network)
-    named = " and ".join(side_name(m, facts) for m in matches)
+    named = in_words([side_name(m, facts) for m in matches])
     seeds = span([shown(v) for v in homework["test_acc"]], "{:.1f}")
     text = (f"Its {NETWORKS[network]} at {100 * old['test_acc']:.2f}% ({old_correct} of {OLD_SHEET_TEST_IMAGES} test "
             f"images; 95% interval {interval_words(*wilson_interval(old_correct, OLD_SHEET_TEST_IMAGES))}) after "
@@ -350,7 +347,7 @@ def old_number_words(facts: dict, network: str) -> str:
     by_accuracy_only = [side_name(name, facts) for name, accuracy, epochs in old_sheet_fits(facts, network)
                         if accuracy and not epochs]
     if by_accuracy_only:
-        text += f"; its accuracy alone would also fit {' and '.join(by_accuracy_only)}, whose epochs do not"
+        text += f"; its accuracy alone would also fit {in_words(by_accuracy_only, '; ')}, whose epochs do not"
     return text + "."
 
 
@@ -446,8 +443,9 @@ def draw(facts: dict) -> dict:
         ax.set_yticks(range(len(sides)), labels, fontsize=9)
         ax.set_ylim(len(sides) - 0.5, -0.5)
         ax.set_xlim(0, max(means) + max(sds) + 6)
-        ax.set(title=f"{answer}: DogSet {NETWORKS[rows[0]['network']]} test accuracy",
-               xlabel="test accuracy (%); dotted: 10%; red: measurable effect (paired), grey: none, orange: invalid")
+        ax.set(title=f"{answer}: DogSet {NETWORKS[rows[0]['network']]} test accuracy", xlabel="test accuracy (%)")
     fig.suptitle(f"Common mistakes: mean ± sd over {plural(len(facts['seeds']), 'seed')} (dots: each seed)")
-    fig.tight_layout()
+    fig.text(0.5, 0.01, "bars: green the homework's recipe; red a measurable effect (paired by seed); grey none; "
+             "orange invalid whatever the number; dotted line: 10%", ha="center", fontsize=9)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
     return {"mistakes.png": fig}

@@ -19,6 +19,14 @@ def widened_range(values: Sequence[float], total: int) -> tuple[float, float]:
             wilson_interval(round(max(values) * total), total)[1])
 
 
+def epochs_match(old_epochs: int, side: dict, cap: int) -> bool:
+    """The old run's epoch count fits the side's: at the cap, every seed ran the cap; below it,
+    every seed stopped early and the old count lies within the seeds' range."""
+    if old_epochs == cap:
+        return all(e == cap for e in side["epochs"]) and not any(side["stopped_early"] + side["diverged"])
+    return all(side["stopped_early"]) and min(side["epochs"]) <= old_epochs <= max(side["epochs"])
+
+
 def same_images(dogset: dict) -> bool:
     """Whether the key's DogSet is the one the old sheet was tested on (the course's, 555 test images)."""
     return not dogset.get("rebuilt") and dogset["counts"]["test"] == OLD_SHEET_TEST_IMAGES
@@ -26,22 +34,31 @@ def same_images(dogset: dict) -> bool:
 
 def correction(question: str, facts: dict) -> tuple[str, str, str]:
     """The corrections-table row of Q11's or Q15's test accuracy: the old number against the
-    key's seeds, their range widened by the test-sample interval, and their epochs."""
+    key's seeds by the appendix's rule, in accuracy (their range widened by the test-sample
+    interval) and in epochs."""
     old = OLD_SHEET[facts["network"]]
     said = (f"{100 * old['test_acc']:.2f}% test accuracy ({round(old['test_acc'] * OLD_SHEET_TEST_IMAGES)} of "
             f"{OLD_SHEET_TEST_IMAGES}) after {old['epochs']} epochs")
     if not same_images(facts["dogset"]):
         return question, said, "not comparable: this key ran on other test images"
-    accuracies = [run["test_acc"] for run in facts["per_seed"]]
-    epochs = [run["epochs_trained"] for run in facts["per_seed"]]
+    runs = facts["per_seed"]
+    accuracies, epochs = [run["test_acc"] for run in runs], [run["epochs_trained"] for run in runs]
+    side = {"epochs": epochs, "stopped_early": [run["stopped_early"] for run in runs], "diverged": [False] * len(runs)}
     total = facts["dogset"]["counts"]["test"]
     low, high = widened_range(accuracies, total)
-    place = ("inside" if low <= old["test_acc"] <= high else "below" if old["test_acc"] < low else "above")
-    verdict = {"inside": "**right** within the noise of seeds and test images",
-               "below": "too low for seed or test-sample noise: most likely a slip in the old code (the "
-                        "appendix \"Common mistakes\" names the measured slips that fit it)",
-               "above": "higher than seed or test-sample noise allows for this recipe"}[place]
+    accuracy_fits, epochs_fit = low <= old["test_acc"] <= high, epochs_match(old["epochs"], side, facts["settings"]["epochs"])
+    if accuracy_fits and epochs_fit:
+        verdict = "**right** within the noise of seeds and test images, in accuracy and in epochs"
+    elif accuracy_fits:
+        verdict = (f"the accuracy is within the noise of seeds and test images, but the epochs are not: the homework's "
+                   f"stopping rule ends every seed's run after {min(epochs)}–{max(epochs)} epochs, not "
+                   f"{old['epochs']}, so the old run did not stop as the homework says (the appendix \"Common mistakes\" "
+                   f"names the measured slips that fit both)")
+    else:
+        verdict = (("too low" if old["test_acc"] < low else "too high") + " for seed or test-sample noise: most likely "
+                   "a slip in the old code (the appendix \"Common mistakes\" names the measured slips that fit it)")
     return (question, said,
             f"{verdict}; the key's recipe reaches {100 * min(accuracies):.1f}–{100 * max(accuracies):.1f}% over "
-            f"{len(accuracies)} seeds, {100 * low:.1f}–{100 * high:.1f}% with each model's 95% test-sample interval, "
-            f"in {min(epochs)}–{max(epochs)} epochs")
+            f"{len(accuracies)} seeds ({100 * low:.1f}–{100 * high:.1f}% with each model's 95% test-sample interval) in "
+            f"{min(epochs)}–{max(epochs)} epochs. Rule: an old number fits when its accuracy lies in that widened range "
+            f"and its epoch count fits the seeds' (at the cap only if every seed ran to the cap)")

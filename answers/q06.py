@@ -75,8 +75,8 @@ def near_ties(runs: list[dict], key: str, seeds: list[int], test_size: int) -> l
         steps = [b - a for a, b in zip(values, values[1:])]
         smallest = min(range(len(steps)), key=steps.__getitem__)
         if near_cut(steps[smallest], 0.0, 1 / test_size):
-            near.append(f"seed {seed} moves by at most one test image from {runs[smallest]['size']:,} to "
-                        f"{runs[smallest + 1]['size']:,} examples")
+            how = "does not move" if steps[smallest] == 0 else "moves by at most one test image"
+            near.append(f"seed {seed} {how} from {runs[smallest]['size']:,} to {runs[smallest + 1]['size']:,} examples")
     return near
 
 

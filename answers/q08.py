@@ -3,8 +3,10 @@ find hardest. Facts from q08_dog_explore.py (results/q08.json); two figures show
 images and so also need the DogSet folder (`draw_images`)."""
 from __future__ import annotations
 
+import statistics
+
 from answers.dogs import data_note
-from answers.words import agree, compare, pct_spread, plural, seed_list, sentence, span
+from answers.words import agree, compare, pct_spread, plural, sample_noise, seed_list, sentence, span
 
 SAMPLES_PER_BREED = 6
 OLD_SHEET_Q8 = {"train": 7665, "valid": 2000, "test": 555}  # the old answer sheet's Q8 counts
@@ -63,7 +65,8 @@ def answer_q9(facts: dict) -> str:
     how = ("the breed given by --breed" if q9["chosen_by_flag"] else
            f"the breed with the lowest mean validation recall over the {plural(seeds, 'CNN')}")
     text = [f"Chosen by evidence, not by eye: {how}, and its validation images with the lowest mean probability of the "
-            f"true breed (the Q15 CNN, {seed_list(q9['seeds'])}, test accuracy {pct_spread(q9['cnn_test_acc'])}).\n",
+            f"true breed (the Q15 CNN, {seed_list(q9['seeds'])}, test accuracy {pct_spread(q9['cnn_test_acc'])}; "
+            f"{sample_noise(statistics.fmean(q9['cnn_test_acc']), facts['dogset']['counts']['test'])}).\n",
             f"Breed: **{breed}**, "
             + ("the breed the CNNs recognise worst on the validation set: " if not q9["chosen_by_flag"] else "")
             + f"{pct_spread(q9['validation_recall_per_seed'][breed], 0)} of its {n} validation images correct over "
@@ -74,11 +77,11 @@ def answer_q9(facts: dict) -> str:
     if q9["breeds_without_validation_images"]:
         text.append(f"Breeds without validation images, left out: {', '.join(q9['breeds_without_validation_images'])}.")
     text += [describe_image(k, image, q9) for k, image in enumerate(q9["images"], 1)]
-    text += cause(q9)
+    text += cause(q9, [b["train"] for b in facts["q8"]["breeds"]])
     return text[0] + "\n" + " ".join(sentence(t) for t in text[1:])
 
 
-def cause(q9: dict) -> list[str]:
+def cause(q9: dict, train_counts: list[int]) -> list[str]:
     """Why the breed is hard, as far as the facts tell: a shortage of training images only when
     it has fewer than SCARCE of the other breeds' median, then what 64×64 pixels leave to go on."""
     breed, n, median = q9["breed"], q9["breed_train_images"], q9["median_train_images_other_breeds"]
@@ -90,7 +93,12 @@ def cause(q9: dict) -> list[str]:
                 f"for the other breeds, so the networks seldom predict it at all (on average "
                 f"{q9['validation_predicted_as_breed_mean']:.0f} of the {q9['validation_images']:,} validation images are "
                 f"predicted {breed}).", "Beyond that, " + pixels]
-    return [f"It is not short of examples: {n:,} training images against a median of {median:,.0f} for the other breeds. "
+    fewest = n <= min(train_counts)
+    supply = (f"It has the fewest training images of the breeds, {n:,}, but only {1 - n / median:.0%} below the median "
+              f"of {median:,.0f} for the other breeds, so a shortage of examples does not explain it. " if fewest else
+              f"It is not short of examples: {n:,} training images against a median of {median:,.0f} for the other "
+              f"breeds. ")
+    return [supply +
             f"On average the networks predict {breed} for {q9['validation_predicted_as_breed_mean']:.0f} of the "
             f"{q9['validation_images']:,} validation images.", pixels]
 

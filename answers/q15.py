@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from answers.old_sheet import correction
 from answers.dogs import data_note, describe_dog, draw_histories, reading, training_summary
-from answers.words import borderline, near_cut, pct_spread, shown_difference
+from answers.words import borderline, near_cut, pct_spread, shown_difference, tie_note
 from harness.stats import mean_sd
 
 
@@ -38,7 +38,7 @@ def compare_with_mlp(facts: dict) -> str:
     total = facts["dogset"]["counts"]["test"]
     cnn, base = [c for _, c, _ in pairs], [m for _, _, m in pairs]
     difference = shown_difference(100 * mean_sd(cnn)[0], 100 * mean_sd(base)[0])
-    ties = [f"seed {s} is within one test image of a tie" for s, c, m in pairs if near_cut(c - m, 0.0, 1 / total)]
+    ties = [tie_note(s, c, m) for s, c, m in pairs if near_cut(c - m, 0.0, 1 / total)]
     cnn_parameters = facts["weights"]["parameters"]
     return (f"Against the MLP of Q11, seed by seed on the same {total:,} test images (CNN − MLP test accuracy): "
             + ", ".join(f"seed {s} {shown_difference(100 * c, 100 * m)}" for s, c, m in pairs)

@@ -42,6 +42,11 @@ def borderline(count: int, total: int, near: Sequence[str]) -> str:
     return f"{text} (borderline: {'; '.join(near)})" if near else text
 
 
+def tie_note(seed: int, value: float, other: float) -> str:
+    """'seed 2 ties exactly' or 'seed 2 is within one test image of a tie', for a near tie."""
+    return f"seed {seed} ties exactly" if value == other else f"seed {seed} is within one test image of a tie"
+
+
 def near_cut(value: float, cut: float, margin: float) -> bool:
     """Whether `value` lies within `margin` of `cut` (the rule behind `borderline`); a hair of
     slack keeps a value exactly one margin away, such as one image in a count, near."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from answers.mistakes import consistent_rows, epochs_match, slip_name
-from answers.old_sheet import widened_range
+from answers.mistakes import consistent_rows, slip_name
+from answers.old_sheet import epochs_match, widened_range
 from harness.stats import wilson_interval
 
 KEY_RESULTS = {"Dog_Classifier_FC": "q11.json", "Dog_Classifier_Conv": "q15.json"}

@@ -2,15 +2,22 @@
 from answers.old_sheet import correction, same_images, widened_range
 
 
-def q11_facts(accuracies, epochs=(47, 48, 49), test=555, rebuilt=False) -> dict:
+def q11_facts(accuracies, epochs=(100, 100, 100), test=555, rebuilt=False) -> dict:
     return {"network": "Dog_Classifier_FC", "dogset": {"counts": {"test": test}, "rebuilt": rebuilt},
-            "per_seed": [{"test_acc": a, "epochs_trained": e} for a, e in zip(accuracies, epochs)]}
+            "settings": {"epochs": 100},
+            "per_seed": [{"test_acc": a, "epochs_trained": e, "stopped_early": e < 100} for a, e in zip(accuracies, epochs)]}
 
 
 def test_an_old_number_inside_the_widened_range_is_right_within_the_noise():
     _, said, measured = correction("Q11", q11_facts([0.20, 0.22, 0.24]))
     assert said == "21.98% test accuracy (122 of 555) after 100 epochs"
-    assert measured.startswith("**right** within the noise") and "in 47–49 epochs" in measured
+    assert measured.startswith("**right** within the noise") and "in 100–100 epochs" in measured
+
+
+def test_an_old_number_that_fits_in_accuracy_but_not_in_epochs_is_not_right():
+    """The old MLP ran 100 epochs; a recipe whose rule stops every seed earlier cannot have produced it."""
+    _, _, measured = correction("Q11", q11_facts([0.20, 0.22, 0.24], epochs=(40, 33, 44)))
+    assert "**right**" not in measured and "the epochs are not" in measured and "after 33–44 epochs" in measured
 
 
 def test_an_old_number_below_it_points_to_a_slip():
