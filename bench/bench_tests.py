@@ -19,10 +19,12 @@ sys.path.insert(0, str(REPO))
 from harness.outputs import write_json  # noqa: E402
 from harness.runtime import cpu_model  # noqa: E402
 
+MAKE_TEST_ARGS = ("-n", "2", "--dist", "loadgroup")  # as the Makefile's test target runs pytest
+
 
 def main() -> None:
     started = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=REPO,
+    run = subprocess.run([sys.executable, "-m", "pytest", *MAKE_TEST_ARGS, "-q", "-p", "no:cacheprovider"], cwd=REPO,
                          capture_output=True, text=True)
     seconds = time.perf_counter() - started
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""

@@ -151,3 +151,12 @@ def run_script(*args: str, env: dict | None = None, cwd: Path = REPO) -> subproc
 
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     return subprocess.run([sys.executable, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600)
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    """For `make test`'s two pytest-xdist workers (`--dist loadgroup`): every test that reads the
+    shared quick run goes to one worker, so the run happens once, and the other tests stay with
+    their file, so a module's fixture is built once; the two workers share the machine's cores."""
+    for item in items:
+        group = "quick_run" if "quick_run" in item.fixturenames else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
