@@ -324,7 +324,9 @@ def same_test_images(facts: dict) -> bool:
 
 def in_words(names: list[str], separator: str = ", ") -> str:
     """'a', 'a and b', or 'a, b and c' (with `separator` between the first ones)."""
-    return names[0] if len(names) == 1 else separator.join(names[:-1]) + " and " + names[-1]
+    if len(names) < 2:
+        return "".join(names)
+    return separator.join(names[:-1]) + " and " + names[-1]
 
 
 def old_number_words(facts: dict, network: str) -> str:
@@ -365,7 +367,8 @@ def old_sheet_paragraph(facts: dict) -> str:
             "the row's per-seed range widened by the test-sample interval (from the lowest seed's 95% Wilson lower bound "
             "to the highest seed's upper bound) and its runs trained the same number of epochs (at the cap: every seed "
             "ran the cap; fewer: every seed stopped early and the old count lies within the seeds' range). "
-            + data + " " + " ".join(old_number_words(facts, network) for network in facts["old_sheet"]) + " "
+            + data + " " + " ".join(old_number_words(facts, network) for network in facts["old_sheet"]
+                                    if old_sheet_sides(facts, network)) + " "
             f"What this can tell: on {total:,} test images one model's accuracy carries a 95% interval of about "
             f"±{half:.1f} points, {size} the largest seed spread here ({spread:.1f} points), "
             f"and the range over {plural(len(facts['seeds']), 'seed')} is only a rough guide (another seed may well fall "

@@ -85,6 +85,8 @@ def trend(runs: list[dict], key: str, verdict: dict, label: str, seeds: list[int
     when a seed's smallest step is within one test image of zero), the gain, the steps between
     sizes and whether the last one stands out from its noise."""
     first, last = runs[0], runs[-1]
+    if len(runs) < 2:
+        return f"On {label}, only one training-set size ({first['size']:,} examples) was run: there is no trend to read."
     gain = shown_gain(runs, key)
     verb = compare(float(gain), 0.0, "{:.1f}", "rises", "falls", "stays about the same")
     steps, final = shown_steps(runs, key), last_step(runs, key, test_size)
@@ -101,6 +103,8 @@ def trend(runs: list[dict], key: str, verdict: dict, label: str, seeds: list[int
 def conclusion(runs: list[dict], verdict: dict, sets: list[tuple[str, str, int]]) -> str:
     """Q7's conclusion: whether more data clearly helps, and what the steps say about the shape of
     the curve on the least noisy test set (the last of `sets`, as (key, label, test size))."""
+    if len(runs) < 2:
+        return "Run several sizes (`--sizes`) to see a trend."
     if not verdict["clear_gain"]:
         return "The measured differences are within the noise: these sizes are too close together to show a trend."
     key, label, test_size = sets[-1]

@@ -153,6 +153,7 @@ def run_script(*args: str, env: dict | None = None, cwd: Path = REPO) -> subproc
     return subprocess.run([sys.executable, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list) -> None:
     """For `make test`'s two pytest-xdist workers (`--dist loadgroup`): every test that reads the
     shared quick run goes to one worker, so the run happens once, and the other tests stay with
