@@ -16,7 +16,7 @@ from checker import rules
 from checker.compare import compare_run
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURES = REPO / "tests" / "homework_fixtures"  # correct, skeleton, syntax_error: written out in full
+FIXTURES = REPO / "tests" / "homework_fixtures"  # correct and skeleton: written out in full
 SLIPS = {  # each slip fixture: the correct solution with lines changed, (file, old, new, which occurrence of old)
     "relu_output": [("src/models.py", "return self.fc3(x)", "return F.relu(self.fc3(x))  # the slip", 1)],
     "softmax_output": [("src/models.py", "return self.fc3(x)", "return F.softmax(self.fc3(x), dim=1)  # the slip", 1)],
@@ -26,12 +26,13 @@ SLIPS = {  # each slip fixture: the correct solution with lines changed, (file, 
                     ("src/run_model.py", "total += loss.item() * len(labels)", "total += loss.item()", 0)],
     "stop_after_1_epoch": [("src/run_model.py", "if patience >= 3:", "if patience >= 1:  # the slip", 0)],
     "stop_on_train_loss": [("src/run_model.py", "loss['valid'][-2] - loss['valid'][-1]", "loss['train'][-2] - loss['train'][-1]", 0)],
+    "syntax_error": [("src/models.py", "class Digit_Classifier(nn.Module):", "class Digit_Classifier(nn.Module)", 0)],
     "hangs": [("src/run_model.py", "    loss = {'train': [], 'valid': []}\n",
                "    while True:  # the slip: an endless loop\n        pass\n    loss = {'train': [], 'valid': []}\n", 0)],
 }
 EXPECTED = {  # fixture → (the slips found, a phrase every problem line holds or None for no problems)
     "correct": (set(), None),
-    **{name: ({name}, None) for name in SLIPS if name != "hangs"},
+    **{name: ({name}, None) for name in SLIPS if name not in ("syntax_error", "hangs")},
     "skeleton": (set(), "NotImplementedError"),
     "syntax_error": (set(), "SyntaxError"),
     "hangs": (set(), "did not finish within 10 s"),
