@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from answers.sheet import publish
-from harness.cli import base_parser, flags_off_homework, positive_float, run_main
+from harness.cli import base_parser, flags_off_homework, positive_float, positive_int, run_main
 from harness.outputs import choose_destination
 from harness.runtime import run_metadata, torch_threads
 from models import Digit_Classifier, Dog_Classifier_Conv
@@ -64,9 +64,9 @@ def multiply_adds(model: nn.Module, x: torch.Tensor) -> dict[str, int]:
     return {"forward": sum(layers), "backward": sum(layers) + sum(layers[1:]), "first_layer_share": layers[0] / sum(layers)}
 
 
-def time_passes(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict:
+def time_passes(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int = TIMING_STEPS) -> dict:
     """Median µs of one forward pass (network and loss) and of one backward pass, timed
-    separately over TIMING_REPEATS blocks of TIMING_STEPS passes on one thread."""
+    separately over TIMING_REPEATS blocks of `steps` passes on one thread."""
     loss_fn = nn.CrossEntropyLoss()
     forward, backward = [], []
     with torch_threads(1):
@@ -74,7 +74,7 @@ def time_passes(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict:
             loss_fn(model(x), y).backward()
         for _ in range(TIMING_REPEATS):
             spent_forward = spent_backward = 0.0
-            for _ in range(TIMING_STEPS):
+            for _ in range(steps):
                 model.zero_grad(set_to_none=True)
                 start = time.perf_counter()
                 loss = loss_fn(model(x), y)
@@ -82,14 +82,14 @@ def time_passes(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict:
                 loss.backward()
                 spent_forward += middle - start
                 spent_backward += time.perf_counter() - middle
-            forward.append(spent_forward / TIMING_STEPS * 1e6)
-            backward.append(spent_backward / TIMING_STEPS * 1e6)
+            forward.append(spent_forward / steps * 1e6)
+            backward.append(spent_backward / steps * 1e6)
     return {"forward_us": statistics.median(forward), "backward_us": statistics.median(backward),
             "ratio": statistics.median(b / f for f, b in zip(forward, backward)),
             "forward_us_runs": forward, "backward_us_runs": backward}
 
 
-def measure_backward_cost(seed: int) -> list[dict]:
+def measure_backward_cost(seed: int, steps: int = TIMING_STEPS) -> list[dict]:
     """Q2's cost claim, measured on the homework's two trained networks at their batch sizes."""
     rows = []
     for name, build, shape, batch in (("MNIST MLP 784→128→64→10", Digit_Classifier, (784,), 10),
@@ -97,8 +97,8 @@ def measure_backward_cost(seed: int) -> list[dict]:
         torch.manual_seed(seed)
         model = build()
         x, y = torch.randn(batch, *shape), torch.randint(0, 10, (batch,))
-        rows.append({"network": name, "batch": batch, "threads": 1, "repeats": TIMING_REPEATS, "steps": TIMING_STEPS,
-                     "multiply_adds": multiply_adds(model, x), **time_passes(model, x, y)})
+        rows.append({"network": name, "batch": batch, "threads": 1, "repeats": TIMING_REPEATS, "steps": steps,
+                     "multiply_adds": multiply_adds(model, x), **time_passes(model, x, y, steps)})
     return rows
 
 
@@ -106,6 +106,8 @@ def main() -> None:
     parser = base_parser(__doc__)
     parser.add_argument("--lr", type=positive_float, default=DEFAULT_LR,
                         help="learning rate of the gradient-descent step (default: %(default)s)")
+    parser.add_argument("--timing-steps", type=positive_int, default=TIMING_STEPS,
+                        help=f"passes in each of the {TIMING_REPEATS} timed blocks (default: %(default)s)")
     args = parser.parse_args()
     reasons = flags_off_homework(parser, args)
     dest = choose_destination(args.out, reasons)
@@ -129,7 +131,7 @@ def main() -> None:
         "seeds": [args.seed], "not_homework": "; ".join(reasons),
         "parameters": sum(p.numel() for p in model.parameters()), "max_abs_difference": max(errors),
         "largest_gradient": max(float(g.abs().max()) for g in numeric), "loss_before": loss.item(),
-        "loss_after_one_step": after, "lr": args.lr, "backward_cost": measure_backward_cost(args.seed),
+        "loss_after_one_step": after, "lr": args.lr, "backward_cost": measure_backward_cost(args.seed, args.timing_steps),
         "meta": run_metadata(),
     })
 

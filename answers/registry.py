@@ -45,7 +45,7 @@ SCRIPTS = (
     Script("q02_autograd.py", "q02", (
         Q("Q1", "Tensors"),
         Q("Q2", "Automatic differentiation, back-propagation and gradient descent"),
-        Q("Q3", "Why torch.Tensor and not a NumPy array")), seeds="one",
+        Q("Q3", "Why torch.Tensor and not a NumPy array")), seeds="one", quick_args=("--timing-steps", "5"),
         code="`finite_difference_gradients`, `time_passes`"),
     Script("q04_mnist_time.py", "q04", (
         Q("Q4", "Training time against training-set size", ("q04_training_time.png", "training time against training-set size"),
@@ -70,7 +70,7 @@ SCRIPTS = (
         Q("Q14", "A two-layer convolutional network"),
         Q("Q15", "Training the CNN", ("q15_loss.png", "training and validation loss per epoch"),
           ("q15_accuracy.png", "training and validation accuracy per epoch"))),
-        data="dogset", seeds="many", quick_args=("--epochs", "2"),
+        data="dogset", seeds="many", quick_args=("--epochs", "2", "--jobs", "1"),  # q11's quick run covers the worker processes
         code="`HOMEWORK`, `dog_tensors`, `train` and `evaluate_on_test`, with `Dog_Classifier_Conv`, `EarlyStopping` and `run_model.fit`"),
     Script("q08_dog_explore.py", "q08", (
         Q("Q8", "What is in DogSet", ("q08_counts.png", "images per breed and partition"),
@@ -85,7 +85,7 @@ SCRIPTS = (
     Script("q18_adversarial.py", "q18", (
         Q("Q18", "Adversarial examples from gradients", ("q18_accuracy_vs_eps.png", "test accuracy against epsilon"),
           ("q18_examples.png", "original, perturbation and adversarial images")),),
-        data="mnist", seeds="one", quick_args=("--mnist-size", "100", "--mnist-epochs", "2", "--dog-epochs", "2"),
+        data="mnist", seeds="one", quick_args=("--mnist-size", "100", "--mnist-epochs", "2", "--dog-epochs", "2", "--pgd-steps", "2"),
         code="`input_gradient`, `fgsm`, `pgd`"),
     Script("beyond_dog_cnn.py", "beyond", (
         Q("Beyond", "Beyond the homework: a modern small CNN on the same DogSet",

@@ -4,7 +4,7 @@ for each epoch count given, side by side in one-thread processes as the ladder t
 same seed. Prints the test accuracy without and with flip averaging, the epoch of the lowest
 validation loss and the training time of each: the numbers behind AUGMENTED_EPOCHS.
 
-    python bench/bench_augmented_epochs.py --dogset PATH [--epochs 24 48] [--out FOLDER]
+    python bench/bench_augmented_epochs.py --dogset PATH [--epochs 24 40 48] [--out FOLDER]
 
 Each count is its own schedule (one-cycle spreads its warm-up and decay over the whole run),
 so every count is a separate training from scratch. Models go to FOLDER/checkpoints (default:
@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from beyond_dog_cnn import (CROP_PADDING, ModernRecipe, flip_averaged_proba, test_accuracy, train_modern,  # noqa: E402
+from beyond_dog_cnn import (AUGMENTED_EPOCHS, CROP_PADDING, ModernRecipe, flip_averaged_proba, test_accuracy, train_modern,  # noqa: E402
                             train_recipes_side_by_side)
 from harness.dog_runs import load_dogset, predict_proba  # noqa: E402
 from q15_dog_cnn import dog_tensors  # noqa: E402
@@ -30,7 +30,7 @@ from harness.outputs import Destination  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dogset", type=Path, default=None)
-    parser.add_argument("--epochs", type=int, nargs="+", default=[24, 48])
+    parser.add_argument("--epochs", type=int, nargs="+", default=[24, AUGMENTED_EPOCHS, 48])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=None)

@@ -19,7 +19,7 @@ sys.path.insert(0, str(REPO))
 from harness.outputs import write_json  # noqa: E402
 from harness.runtime import cpu_model  # noqa: E402
 
-MAKE_TEST_ARGS = ("-n", "2", "--dist", "loadgroup")  # as the Makefile's test target runs pytest
+MAKE_TEST_ARGS = ("-n", "2", "--dist", "loadfile", "--no-loadscope-reorder")  # as the Makefile's test target runs pytest
 
 
 def main() -> None:

@@ -5,6 +5,8 @@ outputs, and helpers to run a script in a subprocess or in this process. No netw
 from __future__ import annotations
 
 import gzip
+import json
+import os
 import struct
 import subprocess
 import sys
@@ -14,6 +16,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
+
+# One thread per process, before anything imports torch: `make test`'s two workers and the
+# scripts they start share two cores, and idle OpenMP threads spinning beside them cost time.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 BREEDS = ["samoyed", "miniature_poodle", "golden_retriever", "great_dane", "dalmatian",
@@ -89,8 +95,6 @@ def course_dogset(tmp_path) -> Path:
 @pytest.fixture(scope="session", autouse=True)
 def no_writes_into_the_repository(tmp_path_factory):
     """The DogSet decode cache goes to a temporary folder, never to the repository's .cache/."""
-    import os
-
     previous = os.environ.get("DOGSET_CACHE")
     os.environ["DOGSET_CACHE"] = str(tmp_path_factory.mktemp("dogset-cache"))
     yield
@@ -147,17 +151,49 @@ def call_main(monkeypatch, capsys, script: str, *args: str) -> tuple[int, str, s
 
 def run_script(*args: str, env: dict | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess:
     """Run a repository script with this interpreter; returns the finished process."""
-    import os
-
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     return subprocess.run([sys.executable, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=600)
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+BLOCK_TORCH = ("import sys, runpy; "
+               "sys.modules['torch'] = None; "  # `import torch` now raises ImportError
+               "sys.argv = ['make_answers.py', *sys.argv[1:]]; runpy.run_path('make_answers.py', run_name='__main__')")
+
+
+def render_without_torch(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`make_answers.py args` in a new interpreter where `import torch` fails."""
+    return run_script("-c", BLOCK_TORCH, *args, env=env)
+
+
+def strings(value):
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
+def assert_facts_not_paragraphs(results: Path) -> None:
+    """Every string in every results/*.json is a fact (a name, a path, a label), not a sentence:
+    the words live in the renderers."""
+    for path in sorted(results.glob("*.json")):
+        for text in strings(json.loads(path.read_text())):
+            assert len(text) <= 200 and ". " not in text, (path.name, text[:120])
+
+
+SLOWEST_FILES = ("tests/test_scripts.py", "tests/test_check_homework.py", "tests/test_checkpoints.py")
+
+
 def pytest_collection_modifyitems(items: list) -> None:
-    """For `make test`'s two pytest-xdist workers (`--dist loadgroup`): every test that reads the
-    shared quick run goes to one worker, so the run happens once, and the other tests stay with
-    their file, so a module's fixture is built once; the two workers share the machine's cores."""
-    for item in items:
-        group = "quick_run" if "quick_run" in item.fixturenames else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+    """For `make test`'s two pytest-xdist workers (`-n 2 --dist loadfile --no-loadscope-reorder`,
+    which hands out whole files in collection order): the files with the longest set-up (the
+    quick run, check_homework's fixture repositories, the retraining copies) first, one to each
+    worker, so that the short files fill in around them and both workers end together."""
+    def rank(item) -> int:
+        path = item.nodeid.split("::")[0]
+        return SLOWEST_FILES.index(path) if path in SLOWEST_FILES else len(SLOWEST_FILES)
+    items.sort(key=rank)  # stable: within a file, the written order

@@ -2,17 +2,14 @@
 equal numbers different, the sheet re-rendered from the committed facts without torch, and
 results files that hold facts, not paragraphs."""
 import json
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from answers import dogs, q02, q04, q06, q08, q15, q18
 from answers.words import (agree, borderline, compare, near_cut, pct_spread, sample_half_width, sample_noise, sentence,
                            shown_difference, span)
-from conftest import REPO
+from conftest import REPO, assert_facts_not_paragraphs, render_without_torch
 
 
 # --- small wording helpers ------------------------------------------------------------------
@@ -362,49 +359,16 @@ def test_q9_two_equal_statistics_are_about_the_same():
 
 # --- the committed sheet, from facts, without torch ----------------------------------------
 
-BLOCK_TORCH = ("import sys, runpy; "
-               "sys.modules['torch'] = None; "  # `import torch` now raises ImportError
-               "sys.argv = ['make_answers.py', *sys.argv[1:]]; runpy.run_path('make_answers.py', run_name='__main__')")
-
-
 def test_the_committed_sheet_rerenders_byte_for_byte_without_torch(tmp_path):
     shutil.copytree(REPO / "results", tmp_path / "results")
     shutil.copytree(REPO / "figures", tmp_path / "figures")
-    process = subprocess.run([sys.executable, "-c", BLOCK_TORCH, "--out", str(tmp_path)], cwd=REPO,
-                             capture_output=True, text=True)
+    process = render_without_torch("--out", str(tmp_path))
     assert process.returncode == 0, process.stderr[-2000:]
     assert (tmp_path / "ANSWERS.md").read_text() == (REPO / "ANSWERS.md").read_text()
 
 
-def test_figures_redraw_from_the_facts_without_torch(quick_run, tmp_path):
-    shutil.copytree(quick_run[0] / "results", tmp_path / "results")
-    process = subprocess.run([sys.executable, "-c", BLOCK_TORCH, "--out", str(tmp_path), "--figures"], cwd=REPO,
-                             capture_output=True, text=True, env={**os.environ, "DOGSET_DIR": ""})
-    assert process.returncode == 0, process.stderr[-2000:]
-    drawn = {p.name for p in (tmp_path / "figures").glob("*.png")}
-    assert drawn == {"q04_training_time.png", "q04_loss_curves.png", "q06_accuracy.png", "q08_counts.png",
-                     "q11_loss.png", "q11_accuracy.png", "q15_loss.png", "q15_accuracy.png", "q18_accuracy_vs_eps.png"}
-    assert "q08_samples.png and q09_challenging.png" in process.stdout  # not this run's DogSet: left alone
-
-
-def strings(value):
-    """Every string inside a JSON value."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from strings(v)
-
-
-@pytest.mark.parametrize("where", ["committed", "quick"])
-def test_results_hold_facts_not_paragraphs(where, quick_run):
-    folder = REPO if where == "committed" else quick_run[0]
-    for path in sorted((folder / "results").glob("*.json")):
-        for text in strings(json.loads(path.read_text())):
-            assert len(text) <= 200 and ". " not in text, (path.name, text[:120])
+def test_committed_results_hold_facts_not_paragraphs():
+    assert_facts_not_paragraphs(REPO / "results")  # the quick run's: tests/test_scripts.py
 
 
 # --- the appendix ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-"""check_homework.py on fixture repositories written for it (tests/homework_fixtures/, and each
-slip as the correct one with its lines changed): each gets exactly its diagnosis, a hang or a
-crash costs one line, and part 3 trains on a tiny DogSet."""
+"""check_homework.py on fixture repositories written for it (tests/homework_fixtures/, and the
+correct one with slips, a syntax error or a hang made in its lines): each gets exactly its
+diagnosis, a hang or a crash costs one line, and part 3 trains on a tiny DogSet."""
 from __future__ import annotations
 
 import json
@@ -17,7 +17,7 @@ from checker.compare import compare_run
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "homework_fixtures"  # correct and skeleton: written out in full
-SLIPS = {  # each slip fixture: the correct solution with lines changed, (file, old, new, which occurrence of old)
+SLIPS = {  # each slip: the lines it changes in the correct solution, (file, old, new, which occurrence of old)
     "relu_output": [("src/models.py", "return self.fc3(x)", "return F.relu(self.fc3(x))  # the slip", 1)],
     "softmax_output": [("src/models.py", "return self.fc3(x)", "return F.softmax(self.fc3(x), dim=1)  # the slip", 1)],
     "view_not_permute": [("src/models.py", "x = inputs.permute(0, 3, 1, 2)", "x = inputs.view(-1, 3, 64, 64)  # the slip", 0)],
@@ -27,12 +27,21 @@ SLIPS = {  # each slip fixture: the correct solution with lines changed, (file, 
     "stop_after_1_epoch": [("src/run_model.py", "if patience >= 3:", "if patience >= 1:  # the slip", 0)],
     "stop_on_train_loss": [("src/run_model.py", "loss['valid'][-2] - loss['valid'][-1]", "loss['train'][-2] - loss['train'][-1]", 0)],
     "syntax_error": [("src/models.py", "class Digit_Classifier(nn.Module):", "class Digit_Classifier(nn.Module)", 0)],
-    "hangs": [("src/run_model.py", "    loss = {'train': [], 'valid': []}\n",
-               "    while True:  # the slip: an endless loop\n        pass\n    loss = {'train': [], 'valid': []}\n", 0)],
+    "hangs": [("src/run_model.py", "import torch\n", "import time\n\nimport torch\n", 0),  # an endless loop, asleep so
+              ("src/run_model.py", "    loss = {'train': [], 'valid': []}\n",      # that the tests' other worker keeps the CPU
+               "    while True:  # the slip\n        time.sleep(1)\n    loss = {'train': [], 'valid': []}\n", 0)],
 }
-EXPECTED = {  # fixture → (the slips found, a phrase every problem line holds or None for no problems)
+SLIPPED = {  # each repository: the correct solution with these slips, at most one for each of the checker's
+    # checks (one network's output, the CNN's input, the training step, the stopping rule), so that each
+    # check sees one slip and must report exactly the slips made: nothing missed, nothing extra
+    "relu+view+no_zero_grad+stop_after_1": ("relu_output", "view_not_permute", "no_zero_grad", "stop_after_1_epoch"),
+    "softmax+summed_loss+stop_on_train_loss": ("softmax_output", "summed_loss", "stop_on_train_loss"),
+    "syntax_error": ("syntax_error",),
+    "hangs": ("hangs",),
+}
+EXPECTED = {  # repository → (the slips found, a phrase every problem line holds or None for no problems)
     "correct": (set(), None),
-    **{name: ({name}, None) for name in SLIPS if name not in ("syntax_error", "hangs")},
+    **{name: (set(slips), None) for name, slips in SLIPPED.items() if name not in ("syntax_error", "hangs")},
     "skeleton": (set(), "NotImplementedError"),
     "syntax_error": (set(), "SyntaxError"),
     "hangs": (set(), "did not finish within 10 s"),
@@ -40,20 +49,21 @@ EXPECTED = {  # fixture → (the slips found, a phrase every problem line holds 
 
 
 def make_slip(name: str, folder: Path) -> Path:
-    """folder/name: a copy of the correct fixture with the slip's lines changed."""
+    """folder/name: a copy of the correct fixture with the lines of SLIPPED[name]'s slips changed."""
     repo = folder / name
     shutil.copytree(FIXTURES / "correct", repo)
-    for file, old, new, occurrence in SLIPS[name]:
-        path = repo / file
-        text = path.read_text()
-        parts = text.split(old)
-        assert len(parts) > occurrence + 1, (name, old)  # the correct fixture still holds the line
-        path.write_text(old.join(parts[:occurrence + 1]) + new + old.join(parts[occurrence + 1:]))
+    for slip in SLIPPED[name]:
+        for file, old, new, occurrence in SLIPS[slip]:
+            path = repo / file
+            text = path.read_text()
+            parts = text.split(old)
+            assert len(parts) > occurrence + 1, (slip, old)  # the correct fixture still holds the line
+            path.write_text(old.join(parts[:occurrence + 1]) + new + old.join(parts[occurrence + 1:]))
     return repo
 
 
 def repository(name: str, folder: Path) -> Path:
-    return make_slip(name, folder) if name in SLIPS else FIXTURES / name
+    return make_slip(name, folder) if name in SLIPPED else FIXTURES / name
 
 
 def check(*args: str) -> subprocess.CompletedProcess:
@@ -91,7 +101,8 @@ def test_several_repositories_give_one_summary_table(reports):
     out, stdout = reports
     table = (out / "summary.md").read_text()
     assert table in stdout and len(table.splitlines()) == 2 + len(EXPECTED)
-    assert "| relu_output | Digit_Classifier, Dog_Classifier_FC, Dog_Classifier_Conv | relu_output | 0 | skipped |" in table
+    assert ("| relu+view+no_zero_grad+stop_after_1 | Digit_Classifier, Dog_Classifier_FC, Dog_Classifier_Conv | "
+            "relu_output, view_not_permute, no_zero_grad, stop_after_1_epoch | 0 | skipped |") in table
 
 
 def test_a_syntax_error_in_models_still_checks_run_model(reports):
@@ -141,8 +152,12 @@ def test_every_stopping_rule_stops_after_a_different_epoch():
     assert len(set(stops)) == len(stops)
 
 
-def test_help_names_the_flags():
-    process = check("--help")
-    assert process.returncode == 0
-    assert all(flag in process.stdout for flag in ("--dogset", "--seeds", "--out", "--timeout-train", "--timeout"))
-    assert "--epochs" not in process.stdout
+def test_help_names_the_flags(capsys):
+    import check_homework
+
+    with pytest.raises(SystemExit) as stop:
+        check_homework.main(["--help"])
+    assert stop.value.code == 0
+    shown = capsys.readouterr().out
+    assert all(flag in shown for flag in ("--dogset", "--seeds", "--out", "--timeout-train", "--timeout"))
+    assert "--epochs" not in shown

@@ -1,15 +1,17 @@
 """Every script end to end on tiny settings and the tests' own data, through the one shared
 `run_all.py --quick` (5 seeds), plus the behaviours that need their own run: checkpoint
-reuse across scripts, Q5's --full check, and a single seed reproducing its part of the
-5-seed run."""
+reuse across scripts, Q5's --full check, a single seed reproducing its part of the 5-seed
+run, and the quick run's figures redrawn from its results without torch. Every test that reads
+the quick run is in this file, so that `make test`'s workers (whole files each) run it once."""
 import json
+import shutil
 import statistics
 
 import numpy as np
 import pytest
 
 from answers.registry import SCRIPTS, sheet_order
-from conftest import call_main, make_mnist, run_script
+from conftest import assert_facts_not_paragraphs, call_main, make_mnist, render_without_torch
 
 
 def results(out, name):
@@ -81,10 +83,11 @@ def test_q15_compares_with_the_mlp_of_the_same_seeds(quick_run):
     assert q15["mlp"]["test_acc"] == {str(run["seed"]): run["test_acc"] for run in q11["per_seed"]}
 
 
-def test_one_seed_reproduces_its_part_of_the_five_seed_run(quick_run, dogset_dir, tmp_path):
-    process = run_script("q11_dog_mlp.py", "--seeds", "3", "--epochs", "2", "--quiet", "--dogset", str(dogset_dir),
-                         "--out", str(tmp_path))
-    assert process.returncode == 0, process.stderr[-2000:]
+def test_one_seed_reproduces_its_part_of_the_five_seed_run(quick_run, dogset_dir, tmp_path, monkeypatch, capsys):
+    """Seed 3 alone, in this process, gives the model it gave in the quick run's worker process."""
+    status, _, err = call_main(monkeypatch, capsys, "q11_dog_mlp.py", "--seeds", "3", "--epochs", "2", "--quiet",
+                               "--dogset", str(dogset_dir), "--out", str(tmp_path))
+    assert status == 0, err[-2000:]
     single = results(tmp_path, "q11")["per_seed"][0]
     together = results(quick_run[0], "q11")["per_seed"][3]
     assert single["seed"] == together["seed"] == 3
@@ -117,6 +120,20 @@ def test_theory_results(quick_run):
         assert row["forward_us"] > 0 and row["backward_us"] > 0
         assert row["multiply_adds"]["forward"] < row["multiply_adds"]["backward"] < 2 * row["multiply_adds"]["forward"]
     assert "run_all: everything ran" in stdout
+
+
+def test_figures_redraw_from_the_facts_without_torch(quick_run, tmp_path):
+    shutil.copytree(quick_run[0] / "results", tmp_path / "results")
+    process = render_without_torch("--out", str(tmp_path), "--figures", env={"DOGSET_DIR": ""})
+    assert process.returncode == 0, process.stderr[-2000:]
+    drawn = {p.name for p in (tmp_path / "figures").glob("*.png")}
+    assert drawn == {"q04_training_time.png", "q04_loss_curves.png", "q06_accuracy.png", "q08_counts.png",
+                     "q11_loss.png", "q11_accuracy.png", "q15_loss.png", "q15_accuracy.png", "q18_accuracy_vs_eps.png"}
+    assert "q08_samples.png and q09_challenging.png" in process.stdout  # not this run's DogSet: left alone
+
+
+def test_quick_results_hold_facts_not_paragraphs(quick_run):
+    assert_facts_not_paragraphs(quick_run[0] / "results")
 
 
 def test_q04_full_checks_the_extrapolation(tmp_path, mnist_dir, monkeypatch, capsys):
