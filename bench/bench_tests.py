@@ -19,12 +19,18 @@ sys.path.insert(0, str(REPO))
 from harness.outputs import write_json  # noqa: E402
 from harness.runtime import cpu_model  # noqa: E402
 
-MAKE_TEST_ARGS = ("-n", "2", "--dist", "loadfile", "--no-loadscope-reorder")  # as the Makefile's test target runs pytest
+
+def make_test_args() -> list[str]:
+    """pytest's arguments in the Makefile's test target, so that this times what `make test` runs."""
+    recipe = re.search(r"^test:.*\n\t\$\(PY\) -m pytest(.*)$", (REPO / "Makefile").read_text(), re.MULTILINE)
+    if recipe is None:
+        sys.exit("error: no `$(PY) -m pytest` line under the Makefile's test target")
+    return recipe.group(1).split()
 
 
 def main() -> None:
     started = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "pytest", *MAKE_TEST_ARGS, "-q", "-p", "no:cacheprovider"], cwd=REPO,
+    run = subprocess.run([sys.executable, "-m", "pytest", *make_test_args(), "-q", "-p", "no:cacheprovider"], cwd=REPO,
                          capture_output=True, text=True)
     seconds = time.perf_counter() - started
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""

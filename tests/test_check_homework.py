@@ -120,6 +120,14 @@ def test_a_hang_is_stopped_and_costs_one_line(reports):
     assert all((out / f"{name}.json").exists() for name in EXPECTED)
 
 
+
+def test_the_readme_quotes_a_report_as_check_homework_writes_it(reports):
+    out, _ = reports
+    name = "softmax+summed_loss+stop_on_train_loss"
+    verdict = json.loads((out / f"{name}.json").read_text())["verdict"]
+    quoted = (REPO / "README.md").read_text().split(f"```text\n**{name}.**")[1].split("```")[0]
+    assert " ".join(verdict.split()).startswith(f"**{name}.** " + " ".join(quoted.split()))
+
 def test_part3_trains_with_the_students_run_model_and_compares_with_the_key(tmp_path, course_dogset):
     out = tmp_path / "out"
     process = check(str(FIXTURES / "correct"), "--dogset", str(course_dogset), "--epochs", "2", "--out", str(out))
