@@ -28,8 +28,8 @@ SLIPS = {  # each slip: the lines it changes in the correct solution, (file, old
     "stop_on_train_loss": [("src/run_model.py", "loss['valid'][-2] - loss['valid'][-1]", "loss['train'][-2] - loss['train'][-1]", 0)],
     "syntax_error": [("src/models.py", "class Digit_Classifier(nn.Module):", "class Digit_Classifier(nn.Module)", 0)],
     "hangs": [("src/run_model.py", "import torch\n", "import time\n\nimport torch\n", 0),  # an endless loop, asleep so
-              ("src/run_model.py", "    loss = {'train': [], 'valid': []}\n",      # that the tests' other worker keeps the CPU
-               "    while True:  # the slip\n        time.sleep(1)\n    loss = {'train': [], 'valid': []}\n", 0)],
+              ("src/run_model.py", "    if running_mode == 'test':\n",          # that the tests' other worker keeps the CPU
+               "    while True:  # the slip\n        time.sleep(1)\n    if running_mode == 'test':\n", 0)],
 }
 SLIPPED = {  # each repository: the correct solution with these slips, at most one for each of the checker's
     # checks (one network's output, the CNN's input, the training step, the stopping rule), so that each
