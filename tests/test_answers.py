@@ -390,11 +390,25 @@ def test_the_appendix_ties_rung_5_back_to_q12(final, width):
              "weight_decay": 0.05}, "5": {"epochs": 48, "crop_padding": 4}},
              "dogset": {"source": "DogSet", "path": "x", "counts": {"train": 1, "valid": 1, "test": 1}, "rebuilt": False}}
     text = beyond.render(facts)["Beyond"]
-    assert f"It {width} the gap between validation and training loss" in text
+    assert f"On this one seed it {width} the gap between validation and training loss" in text
     assert "does not lower the validation loss: its lowest is 1.000 against 0.900" in text
     assert "Collie (195 training images) and golden_retriever (164 training images)" in text  # a sentence starts capitalised
     assert "rung 5 +10.0 points (against rung 2)" in text and "| 5 | rung 2 + random 4-px crops" in text
 
+
+
+def test_a_gap_ratio_near_the_cut_is_borderline_and_flip_averaging_names_only_the_breeds_it_moved():
+    from answers import beyond
+
+    plain = rung(2, 0.6, [(1.0, 1.5), (0.40, 1.12)])  # final gap +0.72
+    near = beyond.cure([plain, rung(5, 0.7, [(1.2, 1.4), (0.40, 0.91)])], 555)  # +0.51: ratio 0.71
+    clear = beyond.cure([plain, rung(5, 0.7, [(1.2, 1.4), (0.40, 0.70)])], 555)  # +0.30: ratio 0.42
+    assert "narrows" in near and "borderline: the ratio 0.71 lies within 0.1 of the cut at 0.8" in near
+    assert "narrows" in clear and "borderline" not in clear
+    moved = beyond.flip_moves({"collie": 0.49, "chihuahua": 0.50}, {"collie": 0.49, "chihuahua": 0.53},
+                              ["collie", "chihuahua"])
+    assert moved.startswith("Flip averaging alone (rung 3) moved chihuahua's recall to 0.53") and "collie" not in moved
+    assert "left their recall as it was" in beyond.flip_moves({"collie": 0.4}, {"collie": 0.4}, ["collie"])
 
 def test_q5_calls_a_full_run_just_outside_the_timed_range_borderline():
     """869 µs against timed runs of 711–867 µs is no evidence of a dearer step: one more run could reach it."""

@@ -98,7 +98,7 @@ def test_the_recall_gain_is_measured_against_the_rung_before_any_test_time_trick
     assert "Against rung 2, the same network before any test-time trick" in text
     assert "0.30 to 0.32 (golden_retriever)" in text
     assert "0.20 to 0.32" not in text  # not against rung 3, whose flip averaging alone cut it
-    assert "Flip averaging alone (rung 3) moved them to 0.20" in text
+    assert "Flip averaging alone (rung 3) moved golden_retriever's recall to 0.20" in text
 
 
 def test_no_rung_is_said_to_be_trained_from_scratch_unless_it_was():
