@@ -6,11 +6,13 @@ from __future__ import annotations
 import statistics
 
 from answers.dogs import data_note
-from answers.words import seed_list, sentence, shown_difference
+from answers.words import in_words, near_cut, seed_list, sentence, shown_difference
 from harness.stats import wilson_interval
 
 WATCHED = 2  # the recall of this many breeds is followed (watched_breeds says which)
 BALANCED = 1.1  # class weights within this ratio of each other leave the loss practically unweighted
+GAP_CUTS = (0.8, 1.2)  # rung 5's final loss gap against rung 2's: below 0.8× it narrows, above 1.2× it widens
+GAP_MARGIN = 0.1  # a ratio (as shown) within this of a cut is borderline: one seed could flip the verdict
 
 
 def description(step: int, recipes: dict) -> str:
@@ -143,7 +145,7 @@ def flip_moves(plain: dict[str, float], flipped: dict[str, float], watched: list
     moved = [b for b in watched if f"{flipped[b]:.2f}" != f"{plain[b]:.2f}"]
     if not moved:
         return "Flip averaging alone (rung 3) left their recall as it was."
-    return ("Flip averaging alone (rung 3) moved " + " and ".join(f"{b}'s recall to {flipped[b]:.2f}" for b in moved)
+    return ("Flip averaging alone (rung 3) moved " + in_words([f"{b}'s recall to {flipped[b]:.2f}" for b in moved])
             + ", so a change measured from rung 3 would credit the training with undoing it.")
 
 
@@ -154,18 +156,17 @@ def gap(history: list[dict]) -> float:
 
 def cure(ladder: list[dict], total: int) -> str:
     """The sentence that ties rung 5 back to Q12/Q15's diagnosis, from the two rungs' histories:
-    whether augmentation narrowed the final gap between validation and training loss (by more
-    than a fifth; a ratio within 0.1 of a cut is called borderline, as one seed could flip it),
-    and whether it lowered the validation loss itself."""
+    whether augmentation narrowed the final gap between validation and training loss (GAP_CUTS,
+    borderline within GAP_MARGIN of a cut), and whether it lowered the validation loss itself."""
     plain, augmented = (next(r for r in ladder if r["step"] == step) for step in (2, 5))
     if not (plain["history"] and augmented["history"]):
         return ""
     lowest = {r["step"]: min(h["val_loss"] for h in r["history"]) for r in (plain, augmented)}
     ratio = gap(augmented["history"]) / gap(plain["history"]) if gap(plain["history"]) > 0 else 1.0
-    width = "narrows" if ratio < 0.8 else "widens" if ratio > 1.2 else "barely changes"
+    width = "narrows" if ratio < GAP_CUTS[0] else "widens" if ratio > GAP_CUTS[1] else "barely changes"
     as_shown = round(ratio, 2)
-    edge = (f"; borderline: the ratio {as_shown:.2f} lies within 0.1 of the cut at {0.8 if ratio < 1 else 1.2}"
-            if min(abs(as_shown - 0.8), abs(as_shown - 1.2)) <= 0.1 + 1e-9 else "")
+    near = [cut for cut in GAP_CUTS if near_cut(as_shown, cut, GAP_MARGIN)]
+    edge = f"; borderline: the ratio {as_shown:.2f} lies within {GAP_MARGIN} of the cut at {near[0]}" if near else ""
     return (f"Q12 and Q15 diagnose overfitting: the training loss keeps falling while the validation loss stops "
             f"improving. Rung 5 applies the usual cure, data augmentation. On this one seed it {width} the gap between "
             f"validation and training loss (after the last epoch {gap(augmented['history']):+.2f} against "

@@ -9,7 +9,7 @@ import math
 import statistics
 from typing import Sequence
 
-from answers.words import agree, pct_spread, plural, sample_half_width, shown_difference, span
+from answers.words import agree, in_words, pct_spread, plural, sample_half_width, shown_difference, span
 from answers.old_sheet import OLD_SHEET_TEST_IMAGES, epochs_match, same_images, widened_range
 from harness.stats import mean_sd, wilson_interval
 
@@ -320,13 +320,6 @@ def side_name(name: str, facts: dict) -> str:
 def same_test_images(facts: dict) -> bool:
     """The key ran on the course's own DogSet, whose 555 test images the old sheet scored."""
     return same_images(facts["dogset"])
-
-
-def in_words(names: list[str], separator: str = ", ") -> str:
-    """'a', 'a and b', or 'a, b and c' (with `separator` between the first ones)."""
-    if len(names) < 2:
-        return "".join(names)
-    return separator.join(names[:-1]) + " and " + names[-1]
 
 
 def old_number_words(facts: dict, network: str) -> str:

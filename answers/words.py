@@ -81,6 +81,13 @@ def span(values: Sequence[float], fmt: str = "{:.0f}") -> str:
     return low if low == high else f"{low}–{high}"
 
 
+def in_words(names: list[str], separator: str = ", ") -> str:
+    """'a', 'a and b', or 'a, b and c' (with `separator` between the first ones)."""
+    if len(names) < 2:
+        return "".join(names)
+    return separator.join(names[:-1]) + " and " + names[-1]
+
+
 def plural(count: int, noun: str) -> str:
     """'1 seed', '5 seeds'."""
     return f"{count} {noun}{'' if count == 1 else 's'}"

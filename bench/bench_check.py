@@ -13,16 +13,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from answers.readme import update_readme  # noqa: E402
 from data.dogs import locate_dogset  # noqa: E402
 from harness.outputs import write_json  # noqa: E402
-from answers.readme import update_readme  # noqa: E402
-from harness.runtime import cpu_model  # noqa: E402
+from harness.runtime import run_metadata  # noqa: E402
 
 REPOSITORY = "tests/homework_fixtures/correct"
 
@@ -49,7 +48,7 @@ def main() -> None:
               "test_acc": [r["test_acc"] for r in n["runs"]]} for n in report["part3"] or []]
     write_json(REPO / "results" / "check_time.json", {
         "seconds_parts_1_2": parts_1_2, "seconds": seconds, "repository": REPOSITORY, "seeds": [0], "part3": part3,
-        "meta": {"date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"), "cpu": cpu_model()}})
+        "meta": run_metadata()})
     update_readme(REPO)
     print(f"check_homework.py: parts 1–2 {parts_1_2:.0f} s; with part 3 {seconds:.0f} s; wrote results/check_time.json "
           "and the README's measured section")

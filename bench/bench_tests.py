@@ -10,15 +10,14 @@ import re
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from harness.outputs import write_json  # noqa: E402
 from answers.readme import update_readme  # noqa: E402
-from harness.runtime import cpu_model  # noqa: E402
+from harness.outputs import write_json  # noqa: E402
+from harness.runtime import run_metadata  # noqa: E402
 
 
 def make_test_args() -> list[str]:
@@ -40,7 +39,7 @@ def main() -> None:
         sys.exit(f"the test suite did not pass ({summary or 'no summary'}); nothing written")
     write_json(REPO / "results" / "test_time.json", {
         "seconds": seconds, "passed": int(passed.group(1)), "summary": summary,
-        "meta": {"date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"), "cpu": cpu_model()}})
+        "meta": run_metadata()})
     update_readme(REPO)
     print(f"{summary}: {seconds:.0f} s; wrote results/test_time.json and the README's measured section")
 

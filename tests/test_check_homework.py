@@ -14,6 +14,7 @@ import pytest
 
 from checker import rules
 from checker.compare import compare_run
+from conftest import call_main
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "homework_fixtures"  # correct and skeleton: written out in full
@@ -160,12 +161,8 @@ def test_every_stopping_rule_stops_after_a_different_epoch():
     assert len(set(stops)) == len(stops)
 
 
-def test_help_names_the_flags(capsys):
-    import check_homework
-
-    with pytest.raises(SystemExit) as stop:
-        check_homework.main(["--help"])
-    assert stop.value.code == 0
-    shown = capsys.readouterr().out
+def test_help_names_the_flags(monkeypatch, capsys):
+    status, shown, _ = call_main(monkeypatch, capsys, "check_homework.py", "--help")
+    assert status == 0
     assert all(flag in shown for flag in ("--dogset", "--seeds", "--out", "--timeout-train", "--timeout"))
     assert "--epochs" not in shown
