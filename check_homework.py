@@ -1,14 +1,18 @@
 """Check your own homework: point the key at a student's repository and get back what is right,
-what is off, and the measured slip that most likely explains it.
+what is off (each slip at the student's own line, with its fix), and the measured slip that most
+likely explains a DogSet number.
 
-    python check_homework.py PATH [PATH ...] [--dogset DIR] [--seeds 0 1] [--out runs/check/]
+    python check_homework.py PATH [PATH ...] [--dogset DIR] [--term auto] [--seeds 0 1] [--out runs/check/]
 
 Each PATH is a repository in the course's layout (src/models.py, src/run_model.py,
 data/my_dataset.py). Its .py files are copied to a temporary folder and run in a child process
 (checker/probe.py) with a time limit per step: part 1 checks each network's weights and output,
 part 2 finds slips by running the code, part 3 (with DogSet) trains the dog networks with the
-student's own run_model at the homework's settings and sets the numbers beside the key's. This
-isolates errors, not attacks: run only code you would run yourself.
+student's own run_model at the term's settings and sets the numbers beside the key's. Terms
+differ (the CNN's stride and pooling, the stopping rule, batch size and learning rate): by default
+a repository is held to this homework's rules unless only another term's CNN builds, and every
+report says which rules it checked against. This isolates errors, not attacks: run only code you
+would run yourself.
 """
 from __future__ import annotations
 
@@ -23,27 +27,45 @@ import numpy as np
 
 from checker import report
 from checker.compare import compare
-from checker.diagnose import diagnose, dogset_steps, steps
-from checker.runner import run_steps
+from checker.diagnose import DOG_NETWORKS, FILES, diagnose, dogset_steps, steps
+from checker.runner import Step, run_steps
+from checker.terms import TERMS, TermChoice, choose
 from data.dogs import DogsDataset, locate_dogset
-from q11_dog_mlp import HOMEWORK
+from harness.base import UserError
+from harness.cli import positive_float, positive_int, run_main
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="This runs the student's code with your rights; it isolates errors, not "
+                                            "attacks. Run only code you would run yourself.")
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a student's repository")
     parser.add_argument("--dogset", help="DogSet folder for part 3 (default: $DOGSET_DIR, else data/DogSet; "
                                          "without one part 3 is skipped)")
+    parser.add_argument("--term", choices=["auto", *TERMS], default="auto",
+                        help="the rules to check against: 'homework' (this key's: CNN kernel 5 stride 2, stop after 3 "
+                             "epochs in a row), 'pool' (the max-pool term's: kernel 5 stride 1 with 2x2 max-pool, stop "
+                             "after 1 epoch) or 'auto' (homework's, unless only another term's CNN builds) "
+                             "(default: auto)")
+    parser.add_argument("--patience", type=positive_int, help="epochs in a row without a decrease before stopping "
+                                                              "(default: the term's)")
+    parser.add_argument("--conv-kernel", type=positive_int, help="the CNN's kernel size (default: the term's)")
+    parser.add_argument("--conv-stride", type=positive_int, help="the CNN's stride (default: the term's)")
+    parser.add_argument("--conv-pool", type=int, help="max-pool size after each conv, 0 for none (default: the term's)")
+    parser.add_argument("--batch-size", type=positive_int, help="part 3's batch size (default: the term's)")
+    parser.add_argument("--lr", type=positive_float, help="part 3's learning rate (default: the term's)")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds for part 3 (default: 0)")
-    parser.add_argument("--out", type=Path, default=Path("runs/check"), help="where the Markdown and JSON reports go")
-    parser.add_argument("--timeout-train", type=float, default=600, help="seconds per part-3 training run (default 600)")
-    parser.add_argument("--timeout", type=float, default=30, help="seconds per other step (default 30)")
-    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+    parser.add_argument("--out", type=Path, default=Path("runs/check"), help="where the Markdown and JSON reports go "
+                                                                              "(default: runs/check)")
+    parser.add_argument("--timeout-train", type=positive_float, default=600,
+                        help="seconds per part-3 training run (default 600)")
+    parser.add_argument("--timeout", type=positive_float, default=30, help="seconds per other step (default 30)")
+    parser.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
                         help="repositories checked side by side, each in its own child process (default: %(default)s)")
-    parser.add_argument("--epochs", type=int, default=HOMEWORK.epochs, help=argparse.SUPPRESS)  # tests: a tiny part 3
+    parser.add_argument("--epochs", type=positive_int, help=argparse.SUPPRESS)  # tests: a tiny part 3
     return parser.parse_args(argv)
 
 
@@ -55,51 +77,92 @@ def export_dogset(folder: Path, dest: Path) -> tuple[str, str]:
     return str(path), dogs.fingerprint
 
 
+def part3(path: Path, workdir: Path, diagnosis: dict, choice: TermChoice, dogset: tuple[str, str],
+          args: argparse.Namespace) -> list[dict]:
+    """Part 3 in a second child, once part 2 has settled the term: the dog networks trained at its settings."""
+    chosen = choice.term
+    settings = {"epochs": args.epochs or chosen.epochs, "batch_size": chosen.batch_size, "lr": chosen.lr,
+                "min_delta": chosen.min_delta}
+    conv_args = [[name, [list(map(list, a)) for a in conv]] for name, conv in choice.conv_args()]
+    plan = ([Step(f"import {m}", "import", {"module": m}, args.timeout) for m in FILES]
+            + [Step(n, "structure", {"network": n, "conv_args": conv_args}, args.timeout) for n in DOG_NETWORKS]
+            + dogset_steps(dogset[0], args.seeds, settings, args.timeout_train))
+    outcome = run_steps(path, plan, workdir)
+    runs = []
+    for name, result in outcome.items():
+        if not name.startswith("DogSet "):
+            continue
+        if result["status"] == "done":
+            runs.append({"network": name.split()[1], "seed": int(name.split()[-1]), **result["result"]})
+        elif result["status"] != "not_run":
+            diagnosis["problems"].append(f"part 3, {name}: could not train ({part3_failure(result)})")
+    diagnosis["dogset_runs"] = runs
+    return compare(diagnosis, dogset[1], RESULTS)
+
+
+def part3_failure(outcome: dict) -> str:
+    """Why a part-3 training run did not finish, in a few words."""
+    if outcome["status"] == "timeout":
+        return f"stopped after {outcome['limit']:g} s, the limit per training run (--timeout-train)"
+    if outcome["status"] == "skip":
+        return outcome["reason"]
+    error = outcome["error"]
+    if isinstance(error, dict):
+        return f"{error['type']}: {error['message']}" + (f" at {error['where']}" if error.get("where") else "")
+    return str(error)
+
+
 def check(path: Path, workdir: Path, dogset: tuple[str, str] | None, args: argparse.Namespace) -> tuple[dict, list | None]:
     """(diagnosis, part 3 comparison or None) for one repository."""
+    choice = choose(path, args.term, patience=args.patience, conv_kernel=args.conv_kernel,
+                    conv_stride=args.conv_stride, conv_pool=args.conv_pool, batch_size=args.batch_size, lr=args.lr)
     if not path.is_dir():
-        return {"networks": {}, "facts": {}, "findings": [], "problems": [f"{path} is not a folder"], "dogset_runs": []}, None
-    settings = {"epochs": args.epochs, "batch_size": HOMEWORK.batch_size, "lr": HOMEWORK.lr, "min_delta": HOMEWORK.min_delta}
-    plan = steps(args.timeout) + (dogset_steps(dogset[0], args.seeds, settings, args.timeout_train) if dogset else [])
-    diagnosis = diagnose(run_steps(path, plan, workdir))
+        empty = diagnose({}, choice)
+        empty["problems"].append(f"{path} is not a folder")
+        return empty, None
+    diagnosis = diagnose(run_steps(path, steps(args.timeout, choice), workdir / "parts12"), choice)
     if not dogset:
         return diagnosis, None
-    scale = diagnosis["facts"].get("accuracy_scale", 100)
-    runs = [{**run, "test_acc": run["accuracy"] / scale} for run in diagnosis["dogset_runs"]]
-    return diagnosis, compare(runs, {f["id"] for f in diagnosis["findings"]}, dogset[1], RESULTS)
+    return diagnosis, part3(path, workdir / "part3", diagnosis, choice, dogset, args)
+
+
+def repository_names(paths: list[Path]) -> list[str]:
+    names: list[str] = []
+    for index, path in enumerate(paths):
+        name = path.resolve().name
+        names.append(name if name not in names else f"{name}-{index + 1}")
+    return names
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     folder = locate_dogset(args.dogset)
-    note = "" if args.epochs == HOMEWORK.epochs else f" (not the homework's settings: {args.epochs} epochs)"
+    if args.out.exists() and not args.out.is_dir():
+        raise UserError(f"--out {args.out} is a file; give a folder for the reports")
+    note = "" if args.epochs is None else f" (not the term's settings: {args.epochs} epochs)"
     args.out.mkdir(parents=True, exist_ok=True)
-    names: list[str] = []
-    for index, path in enumerate(args.paths):
-        name = path.resolve().name
-        names.append(name if name not in names else f"{name}-{index + 1}")
+    names = repository_names(args.paths)
     with tempfile.TemporaryDirectory(prefix="check_homework-") as tmp:
         dogset = export_dogset(folder, Path(tmp)) if folder else None
         for name in names:
             (Path(tmp) / name).mkdir()
-        with ThreadPoolExecutor(max(1, args.jobs)) as pool:  # each check waits on its own child process
+        with ThreadPoolExecutor(args.jobs) as pool:  # each check waits on its own child process
             results = list(pool.map(lambda item: check(item[0], Path(tmp) / item[1], dogset, args),
                                     zip(args.paths, names)))
-    rows = []
+    rows, texts = [], []
     for path, name, (diagnosis, compared) in zip(args.paths, names, results):
         text = report.markdown(name, str(path), diagnosis, compared, note)
-        print(text)
         (args.out / f"{name}.md").write_text(text)
         (args.out / f"{name}.json").write_text(json.dumps(
             {"path": str(path), **diagnosis, "part3": compared, "verdict": report.verdict(name, diagnosis, compared)},
             indent=1))
         rows.append((name, diagnosis, compared))
+        texts.append(text)
     if len(rows) > 1:
-        table = report.summary(rows)
-        print(table)
-        (args.out / "summary.md").write_text(table)
-    print(f"reports written to {args.out}/")
+        texts.append(report.summary(rows))
+        (args.out / "summary.md").write_text(texts[-1])
+    print("\n".join(texts) + f"\nreports written to {args.out}/", flush=True)
 
 
 if __name__ == "__main__":
-    main()
+    run_main(main)

@@ -1,9 +1,12 @@
-"""Part 3: a student's DogSet numbers beside the key's 5-seed spread and the measured slips.
+"""Part 3: a student's DogSet numbers beside the key's 5-seed spread, explained by part 2's findings
+first and then by the measured slips.
 
-The key's spread is read from results/q11.json (MLP) and results/q15.json (CNN); the slips from
-results/mistakes.json. Whether a number fits a side is the mistakes appendix's stated rule
-(answers/mistakes.py: the accuracy within the side's per-seed range widened by the test-sample
-interval, and the same epoch count), applied to the student's number in place of the old sheet's.
+The student's trained model is scored by the key's test pass (images right out of the test set's
+size); the student's own test figure is shown beside it where the two differ. The key's spread is
+read from results/q11.json (MLP) and results/q15.json (CNN); the slips from results/mistakes.json.
+Whether a number fits a side is the mistakes appendix's stated rule (answers/mistakes.py: the
+accuracy within the side's per-seed range widened by the test-sample interval, and the same epoch
+count). A measured slip that part 2 checked for and did not find is never named.
 """
 from __future__ import annotations
 
@@ -12,11 +15,11 @@ from pathlib import Path
 
 from answers.mistakes import consistent_rows, slip_name
 from answers.old_sheet import epochs_match, widened_range
+from checker.slips import SLIPS
 from harness.stats import wilson_interval
 
 KEY_RESULTS = {"Dog_Classifier_FC": "q11.json", "Dog_Classifier_Conv": "q15.json"}
-CODE_TO_ROW = {"relu_output": "relu_output", "softmax_output": "softmax_output", "view_not_permute": "view_not_permute",
-               "no_zero_grad": "no_zero_grad", "stop_never": "stopper_never_fires", "eval_forgotten": "eval_forgotten"}
+NOT_THE_STUDENTS = {"no_normalisation"}  # the checker hands run_model DogSet already normalised
 
 
 def read(results: Path, name: str) -> dict | None:
@@ -31,29 +34,56 @@ def key_side(key: dict) -> dict:
             "stopped_early": [r["stopped_early"] for r in runs], "diverged": [False] * len(runs)}
 
 
-def compare_run(network: str, accuracy: float, epochs: int, test_count: int, found: set[str],
-                key: dict, mistakes: dict | None) -> dict:
-    """One trained run: its interval, whether it fits the key's spread, and the slips it fits,
-    those part 2 found in the code first."""
+def ruled_out(row: str, network: str, diagnosis: dict) -> bool:
+    """Whether part 2 checked for the slip of a mistakes row on this network and found it absent."""
+    found = {f["id"] for f in diagnosis["findings"] if f.get("network") in (None, network)}
+    for finding_id, entry in SLIPS.items():
+        if entry.row == row and finding_id not in found and entry.check.format(network=network) in diagnosis["checked"]:
+            return True
+    return row in NOT_THE_STUDENTS
+
+
+def explained_by(network: str, epochs: int, side: dict, diagnosis: dict) -> list[str]:
+    """Part 2's findings that explain a run's epoch count, in the words of their `explains`."""
+    outside = not min(side["epochs"]) <= epochs <= max(side["epochs"])
+    return [SLIPS[f["id"]].explains.format(epochs=epochs) for f in diagnosis["findings"]
+            if SLIPS[f["id"]].explains and outside and f.get("network") in (None, network)]
+
+
+def compare_run(network: str, run: dict, diagnosis: dict, key: dict, mistakes: dict | None) -> dict:
+    """One trained run: its key-scored accuracy and interval, whether it fits the key's spread, and
+    what explains it where it does not."""
     side, cap = key_side(key), key["settings"]["epochs"]
+    accuracy, epochs = run["right"] / run["test_count"], run["epochs"]
     low, high = widened_range(side["test_acc"], key["dogset"]["counts"]["test"])
     fits_key = low <= accuracy <= high and epochs_match(epochs, side, cap)
-    matches = []
-    if mistakes and not fits_key:
-        rows = consistent_rows({**mistakes, "old_sheet": {network: {"test_acc": accuracy, "epochs": epochs}}}, network)
-        in_code = {CODE_TO_ROW[f] for f in found if f in CODE_TO_ROW}
-        matches = [{"id": r, "name": slip_name(r, mistakes), "found_in_code": r in in_code}
-                   for r in sorted((r for r in rows if r != "homework"), key=lambda r: r not in in_code)]
-    return {"test_acc": accuracy, "interval": list(wilson_interval(round(accuracy * test_count), test_count)),
-            "epochs": epochs, "fits_key": fits_key, "matches": matches}
+    matches, explained, found = [], [], []
+    if not fits_key:
+        explained = explained_by(network, epochs, side, diagnosis)
+        if mistakes:
+            rows = consistent_rows({**mistakes, "old_sheet": {network: {"test_acc": accuracy, "epochs": epochs}}}, network)
+            in_code = {SLIPS[f["id"]].row for f in diagnosis["findings"] if SLIPS[f["id"]].row}
+            matches = [{"id": r, "name": slip_name(r, mistakes) + (" (found in your code)" if r in in_code else ""),
+                        "found_in_code": r in in_code}
+                       for r in sorted(rows, key=lambda r: r not in in_code)
+                       if r != "homework" and not ruled_out(r, network, diagnosis)]
+        found = [f["id"] for f in diagnosis["findings"] if SLIPS[f["id"]].kind == "slip"
+                 and f.get("network") in (None, network)]
+    scale = diagnosis["facts"].get("accuracy_scale", 100)
+    own = run.get("own_accuracy")
+    return {"seed": run["seed"], "right": run["right"], "test_count": run["test_count"], "test_acc": accuracy,
+            "interval": list(wilson_interval(run["right"], run["test_count"])), "epochs": epochs, "fits_key": fits_key,
+            "own_accuracy": own / scale if own is not None else None,
+            "own_accuracy_words": ("" if own is None else f"{own:.4g}%" if scale == 100 else f"{own:.4g} (a fraction)"),
+            "matches": matches, "explained_by": explained, "found": found}
 
 
-def compare(runs: list[dict], found: set[str], fingerprint: str, results: Path) -> list[dict]:
+def compare(diagnosis: dict, fingerprint: str, results: Path) -> list[dict]:
     """Per dog network trained: the key's range and each seed's comparison."""
     mistakes = read(results, "mistakes.json")
     compared = []
     for network, name in KEY_RESULTS.items():
-        mine = [r for r in runs if r["network"] == network]
+        mine = [r for r in diagnosis["dogset_runs"] if r["network"] == network]
         key = read(results, name)
         if not mine or key is None:
             continue
@@ -63,6 +93,5 @@ def compare(runs: list[dict], found: set[str], fingerprint: str, results: Path) 
             "key_epochs": [min(side["epochs"]), max(side["epochs"])], "key_seeds": len(side["epochs"]),
             "key_widened": list(widened_range(side["test_acc"], key["dogset"]["counts"]["test"])),
             "same_dogset": key["dogset"].get("fingerprint") == fingerprint,
-            "runs": [{"seed": r["seed"], **compare_run(network, r["test_acc"], r["epochs"], r["test_count"], found, key, mistakes)}
-                     for r in mine]})
+            "runs": [compare_run(network, r, diagnosis, key, mistakes) for r in mine]})
     return compared

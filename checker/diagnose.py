@@ -1,33 +1,86 @@
-"""What to run in the child (the steps) and what its outcomes mean (findings and problems).
+"""What to run in the child (the steps) and what its outcomes mean: findings, notes and problems.
 
-A finding is a slip, named by an id that checker/report.py words; a problem is a check that
-could not run (a missing file, an error, a hang), one line each. The counts to meet come from
-the key's own networks (models.py) and the CNN's from the Q13 formula (q13_conv_shape.py).
+A finding is a slip or an unfinished piece of the skeleton, named by an id of checker/slips.py,
+with the student's `where` (file:line, or the function where no line could be found); a note
+is what the checker did about the environment; a problem is a check that could not run (a
+hang, or an error outside the student's code), one line each. The counts to meet come from the
+key's own networks (models.py) and, for the CNN, from the term's design (checker/terms.py).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import cache
 
 from checker import rules
 from checker.runner import Step
+from checker.terms import Term, TermChoice
 from models import Digit_Classifier, Dog_Classifier_FC, count_parameters
-from q13_conv_shape import conv2d_output_shape
 
 NETWORKS = ("Digit_Classifier", "Dog_Classifier_FC", "Dog_Classifier_Conv")
 DOG_NETWORKS = ("Dog_Classifier_FC", "Dog_Classifier_Conv")
 FILES = {"models": "src/models.py", "run_model": "src/run_model.py", "my_dataset": "data/my_dataset.py"}
 LOOP_STEPS = {"training": "run_model's training step", "stopping": "run_model's stopping rule",
-              "test_pass": "run_model's test pass"}
+              "without_validation": "run_model without a validation set", "test_pass": "run_model's test pass"}
 TRAINING_SLIPS = {"textbook": [], "no_zero_grad": ["no_zero_grad"], "summed_loss": ["summed_loss"],
                   "summed_loss+no_zero_grad": ["summed_loss", "no_zero_grad"]}
+# what the scripted checks should get back (checker/probe.py: 6 training images, 1 wrong, in batches of 4 and 2;
+# 3 validation images, 1 wrong, in one batch; 5 test images, 2 wrong, in batches of 4 and 1, the short one wrong)
+EXPECTED_ACCURACY = {"training": (500 / 6, 75.0), "validation": (200 / 3, 200 / 3), "test": (60.0, 37.5)}  # (right, per-batch)
+CRASHES = ("crash", "crash_batch", "test_needs_other_sets", "no_valid_crash", "unfinished", "dataset_crash",
+           "network_init_crash", "import_error")
+EXPECTED_LOSS = {"training": rules.TRAIN[0], "validation": rules.VALID[0], "test": 1.0}
 
 
-def steps(timeout: float) -> list[Step]:
+@dataclass
+class Diagnosis:
+    """Everything parts 1 and 2 found, in the shape report.py and check_homework.py's JSON read."""
+
+    term: Term
+    term_reason: str
+    term_fixed: bool
+    networks: dict = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)
+    findings: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    checked: list = field(default_factory=list)
+    unchecked: list = field(default_factory=list)
+    dogset_runs: list = field(default_factory=list)
+
+    def add(self, finding_id: str, **fields: object) -> None:
+        """One finding; one already reported at the same line is not reported again (a crash at
+        the same line as another crash, a slip of the same id: `loop_flattens` adds its parts)."""
+        key = self._key({"id": finding_id, **fields})
+        same = next((f for f in self.findings if self._key(f) == key), None)
+        if same is None:
+            self.findings.append({"id": finding_id, **fields})
+        elif finding_id == "loop_flattens":
+            same["parts"] += [p for p in fields["parts"] if p not in same["parts"]]  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _key(finding: dict) -> tuple:
+        if finding["id"] in CRASHES:
+            return ("crash", finding.get("where"), finding.get("error"))
+        if finding["id"] in ("loop_flattens", "eval_forgotten", "no_grad_missing", "accuracy_not_percent"):
+            return (finding["id"],)
+        return (finding["id"], finding.get("where"), finding.get("network"))
+
+    def as_dict(self) -> dict:
+        term = {"name": self.term.name, "title": self.term.title, "rules": self.term.words(), "reason": self.term_reason,
+                "patience": self.term.patience, "fixed": self.term_fixed}
+        return {"term": term,
+                "networks": self.networks, "facts": self.facts, "findings": self.findings, "notes": self.notes,
+                "problems": self.problems, "checked": self.checked, "unchecked": self.unchecked, "dogset_runs": self.dogset_runs}
+
+
+def steps(timeout: float, choice: TermChoice) -> list[Step]:
     """Parts 1 and 2: imports, each network's structure and output, then run_model's loop."""
+    conv_args = [[name, [list(map(list, a)) for a in args]] for name, args in choice.conv_args()]
     return ([Step(f"import {m}", "import", {"module": m}, timeout) for m in FILES]
-            + [Step(n, "structure", {"network": n}, timeout) for n in NETWORKS]
+            + [Step(n, "structure", {"network": n, "conv_args": conv_args}, timeout) for n in NETWORKS]
             + [Step("training", "training", {}, timeout),
                Step("stopping", "stopping", {"train": rules.TRAIN, "valid": rules.VALID, "epochs": rules.EPOCH_CAP}, timeout),
+               Step("without_validation", "without_validation", {}, timeout),
                Step("test_pass", "test_pass", {}, timeout)])
 
 
@@ -57,113 +110,288 @@ def _product(shape: list[int]) -> int:
     return total
 
 
-def conv_formula(layers: list[dict]) -> dict | None:
-    """The Q13/Q14 count for a CNN's layers: each Conv2d's (and pooling layer's) output shape by
-    the Q13 formula from [3, 64, 64], each conv's in·out·kh·kw weights, and the first linear
-    layer fed the flattened last shape. None when the formula does not apply."""
-    shape, weights, biases, chain, flat_seen = (1, 3, 64, 64), 0, 0, [], False
-    try:
-        for layer in layers:
-            if layer["type"] == "Linear":
-                weights += (layer["in"] if flat_seen else shape[1] * shape[2] * shape[3]) * layer["out"]
-                biases += layer["out"] if layer["bias"] else 0
-                flat_seen = True
-            elif flat_seen or isinstance(layer["padding"], str):
-                return None
-            elif layer["type"] == "Conv2d":
-                shape = conv2d_output_shape(shape, layer["out"], layer["kernel"], layer["stride"], layer["padding"], layer["dilation"])
-                weights += layer["in"] // layer["groups"] * layer["out"] * layer["kernel"][0] * layer["kernel"][1]
-                biases += layer["out"] if layer["bias"] else 0
-                chain.append(list(shape[1:]))
-            else:
-                shape = conv2d_output_shape(shape, shape[1], layer["kernel"], layer["stride"], layer["padding"], layer["dilation"])
-                chain.append(list(shape[1:]))
-    except ValueError:
-        return None
-    return {"weights": weights, "biases": biases, "chain": chain}
+def error_words(crash: dict) -> str:
+    return crash["type"] + (f" ({crash['message']})" if crash.get("message") else "")
 
 
-def network_findings(name: str, result: dict) -> tuple[dict, list[dict]]:
-    """(facts, findings) for one network class the child built."""
-    weights, biases = counted(result["parameters"])
-    facts = {"weights": weights, "biases": biases, "input": result["input"], "args": result["args"],
-             "parameters": result["parameters"], "tried": result["tried"]}
-    findings = []
-    if name == "Dog_Classifier_Conv":
-        facts["formula"] = formula = conv_formula(result["layers"])
-        expected = (formula["weights"], formula["biases"]) if formula else None
+def crash_finding(diagnosis: Diagnosis, crash: dict, what: str, finding_id: str = "crash", **fields: object) -> None:
+    """A crash in the student's code: 'unfinished' for the skeleton's NotImplementedError, else `finding_id`."""
+    if crash["type"] == "NotImplementedError":
+        diagnosis.add("unfinished", what=what, where=crash["where"], error=crash["type"])
     else:
-        expected = homework_counts()[name]
-    facts["expected"] = list(expected) if expected else None
-    if expected and (weights, biases) != tuple(expected):
-        findings.append({"id": "cnn_count_mismatch" if name == "Dog_Classifier_Conv" else "wrong_count", "network": name})
-    if result["input"] is None:
-        findings.append({"id": "wrong_output", "network": name})
-        return facts, findings
-    if result["rows_sum_to_one"]:
-        findings.append({"id": "softmax_output", "network": name})
-    elif result["never_negative"]:
-        findings.append({"id": "relu_output", "network": name})
-    if result["first_conv"] == "view":
-        findings.append({"id": "view_not_permute", "network": name})
-    facts["first_conv"] = result["first_conv"]
-    return facts, findings
+        diagnosis.add(finding_id, where=crash["where"], error=error_words(crash), **fields)
 
 
-def loop_findings(name: str, result: dict) -> tuple[dict, list[dict]]:
-    """(facts, findings) for one of run_model's checks."""
-    if name == "training":
-        best = min(result["distances"], key=result["distances"].get)
-        if result["distances"][best] <= 1e-5:
-            return {"training": best}, [{"id": i} for i in TRAINING_SLIPS[best]]
-        plain = result["off_line"] <= 1e-4 * max(1.0, abs(result["ratio"]))
-        return {"training": None, "ratio": result["ratio"]}, [{"id": "wrong_lr" if plain else "not_sgd_step",
-                                                                 "ratio": result["ratio"]}]
-    if name == "stopping":
-        rule = rules.rule_for(result["epochs"])
-        facts = {"stopping_epochs": result["epochs"], "homework_stop": rules.RULES["homework"](),
-                 "returns_model_loss_acc": result["returns_model_loss_acc"]}
-        return facts, ([] if rule == "homework" else [{"id": rule, "epochs": result["epochs"]}])
-    percent = abs(result["accuracy"] - 75) < 0.5
-    findings = [{"id": "eval_forgotten"}] if result["forward_in_training_mode"] else []
-    if not percent:
-        findings.append({"id": "accuracy_not_percent", "accuracy": result["accuracy"]})
-    return {"accuracy_scale": 100 if percent or result["accuracy"] > 1 else 1}, findings
+def matches_design(attempt: dict, term: Term) -> bool:
+    design = term.cnn_design()
+    return (attempt.get("input") is not None and attempt["chain"] == design["chain"]
+            and counted(attempt["parameters"]) == (design["weights"], design["biases"]))
+
+
+def pick_attempt(attempts: list[dict], choice: TermChoice) -> dict:
+    """The CNN built with the chosen term's arguments when it runs (and, unless the term is fixed,
+    matches that term's design or no other term's build does); else the first that runs or builds."""
+    runs = [a for a in attempts if a.get("input") is not None]
+    own = attempts[0]
+    if own in runs and (choice.fixed or matches_design(own, choice.term)):
+        return own
+    if not choice.fixed:
+        fitting = [a for a in runs if matches_design(a, choice.others[a["term"]])]
+        if fitting:
+            return fitting[0]
+    return (runs or [a for a in attempts if "parameters" in a] or attempts)[0]
+
+
+def network_findings(diagnosis: Diagnosis, choice: TermChoice, name: str, result: dict) -> None:
+    """Part 1 and the model slips of part 2 for one network class the child built."""
+    attempts = result["attempts"]
+    chosen = pick_attempt(attempts, choice) if name == "Dog_Classifier_Conv" else attempts[0]
+    if "crash" in chosen:
+        arguments = ", ".join(map(str, chosen["args"]))
+        crash_finding(diagnosis, chosen["crash"], f"`{name}`", "network_init_crash", network=name, arguments=arguments)
+        diagnosis.networks[name] = {"built": False}
+        return
+    if chosen["term"] not in (None, choice.term.name):
+        found = choice.others[chosen["term"]]
+        if choice.fixed:
+            first = attempts[0].get("crash") or (attempts[0].get("crashes") or [{"type": "no [N, 10] output", "where": None}])[0]
+            diagnosis.add("cnn_other_term", network=name, where=first.get("where"), error=error_words(first),
+                          found=found.title, found_name=found.name)
+        else:
+            how = ("matches the design of {} with its arguments".format(found.title) if matches_design(chosen, found)
+                   else "builds and runs only with the arguments of {}".format(found.title))
+            choice.term, choice.reason = choice.term.with_cnn_of(found), f"{choice.reason}; its CNN {how}"
+            diagnosis.notes.append({"id": "term_detected", "found": found.title, "how": how, "args": chosen["args"]})
+    weights, biases = counted(chosen["parameters"])
+    facts = {"weights": weights, "biases": biases, "input": chosen["input"], "args": chosen["args"],
+             "parameters": chosen["parameters"], "tried": chosen["tried"], "chain": chosen.get("chain")}
+    diagnosis.networks[name] = facts
+    if name == "Dog_Classifier_Conv":
+        design = choice.term.cnn_design()
+        facts["expected"], facts["design_chain"] = [design["weights"], design["biases"]], design["chain"]
+        if (weights, biases) != (design["weights"], design["biases"]) or (chosen["input"] and chosen["chain"] != design["chain"]):
+            diagnosis.add("cnn_count_mismatch", network=name, where=None)
+    else:
+        facts["expected"] = list(homework_counts()[name])
+        if (weights, biases) != homework_counts()[name]:
+            diagnosis.add("wrong_count", network=name, where=None)
+    if chosen["input"] is None:
+        crash = next(iter(chosen["crashes"]), None)
+        diagnosis.add("wrong_output", network=name, where=crash["where"] if crash else None)
+        return
+    diagnosis.checked.append(f"output:{name}")
+    crashes = chosen["crashes"] if chosen["input"] == "course" else []
+    if chosen["strided"]:
+        view = next(c for c in crashes if c["strided"] is False and "view" in c["message"])
+        diagnosis.add("view_after_conv", network=name, where=view["where"])
+    if chosen["batch"] == 1 and crashes:
+        diagnosis.add("batch_size_one", network=name, where=crashes[0]["where"], error=error_words(crashes[0]))
+    if chosen["rows_sum_to_one"]:
+        diagnosis.add("softmax_output", network=name, where=chosen["last_op_where"], op=chosen["last_op"])
+    elif chosen["never_negative"]:
+        diagnosis.add("relu_output", network=name, where=chosen["last_op_where"], op=chosen["last_op"])
+    if chosen["first_conv"] is not None:
+        diagnosis.checked.append(f"first_conv:{name}")
+        facts["first_conv"] = chosen["first_conv"]
+    if chosen["first_conv"] == "view":
+        diagnosis.add("view_not_permute", network=name, where=(chosen["to_channels_first"] or {}).get("where"))
+
+
+def where_words(crash: dict) -> str:
+    """'`_train` in src/run_model.py': the student's function that crashed."""
+    file = (crash.get("where") or "").rsplit(":", 1)[0]
+    return f"`{crash['function']}` in {file}" if crash.get("function") and file else "`run_model`"
+
+
+def run_crashes(diagnosis: Diagnosis, result: dict, mode: str) -> None:
+    """The crashes a run_model check met and ran around: at batch size 1, or with every set given."""
+    for crash in result.get("crashes", [])[:1]:
+        if result.get("given_sets"):
+            crash_finding(diagnosis, crash, where_words(crash), "test_needs_other_sets")
+        elif result.get("batch_size") == 1 and crash.get("batch_size") != 1:
+            crash_finding(diagnosis, crash, where_words(crash), "crash_batch", mode=mode)
+        else:
+            crash_finding(diagnosis, crash, where_words(crash), mode=mode)
+
+
+def training_findings(diagnosis: Diagnosis, result: dict) -> None:
+    run_crashes(diagnosis, result, "train")
+    best = min(result["distances"], key=result["distances"].get)
+    optimizer = (result["optimizers"] or [{}])[0]
+    if result["distances"][best] <= 1e-5 and not (best == "textbook" and result["batch_size"] == 1 and result["summed_loss_calls"]):
+        diagnosis.facts["training"] = best
+        diagnosis.checked.append("training")
+        for finding_id in TRAINING_SLIPS[best]:
+            if finding_id == "no_zero_grad":
+                diagnosis.add(finding_id, where=(result["step_lines"] or ["`run_model`'s training loop"])[0])
+            else:
+                summed = [loss["where"] for loss in result["losses"] if loss["reduction"] == "sum"]
+                diagnosis.add(finding_id, where=(summed + result["summed_loss_calls"] + ["`run_model`'s training loop"])[0])
+        return
+    diagnosis.facts["training"] = None
+    if "ratio" not in result:
+        if result["summed_loss_calls"] or any(loss["reduction"] == "sum" for loss in result["losses"]):
+            summed = [loss["where"] for loss in result["losses"] if loss["reduction"] == "sum"]
+            diagnosis.add("summed_loss", where=(summed + result["summed_loss_calls"])[0])
+        return
+    diagnosis.checked.append("training")
+    plain = result["off_line"] <= 1e-4 * max(1.0, abs(result["ratio"]))
+    diagnosis.add("wrong_lr" if plain else "not_sgd_step", ratio=result["ratio"], where=optimizer.get("where"),
+                  optimizer=optimizer.get("type", "none"))
+
+
+def stopping_findings(diagnosis: Diagnosis, result: dict) -> None:
+    run_crashes(diagnosis, result, "train")
+    term = diagnosis.term
+    diagnosis.checked.append("stopping")
+    homework = rules.rules(term.patience, term.min_delta)["homework"]
+    rule = rules.rule_for(result["epochs"], term.patience, term.min_delta)
+    diagnosis.facts |= {"stopping_epochs": result["epochs"], "homework_stop": homework}
+    if rule != "homework":
+        diagnosis.add(rule, where=(result["stop_lines"] or ["`run_model`'s epoch loop"])[0], epochs=result["epochs"],
+                      homework=homework)
+    returned = result["returned"]
+    keys = returned.get("keys") or []
+    if not (returned["type"] == "tuple" and len(returned["items"]) == 3 and returned["items"][0] == "Module"
+            and all(k and {"train", "valid"} <= set(k) for k in keys[1:])):
+        diagnosis.add("train_returns_wrong", where=result["returned_at"], returned=returned_words(returned))
+    flattened = [part for part, seen in result["seen"].items() if any(s != [64, 64, 3] for s in seen["shapes"])]
+    if flattened:
+        diagnosis.add("loop_flattens", parts=["training" if p == "train" else "validation" for p in flattened],
+                      where=(result["flatten_lines"] or ["`run_model`'s loop"])[0])
+    number_findings(diagnosis, result["numbers"])
+    diagnosis.facts["validation_pass"] = result["seen"]["valid"]
+    diagnosis.facts["numbers"] = result["numbers"]
+
+
+def returned_words(returned: dict) -> str:
+    if returned["type"] == "NoneType":
+        return "nothing (None)"
+    if returned["type"] != "tuple":
+        return f"a {returned['type']}"
+    return "(" + ", ".join(returned["items"]) + ")"
+
+
+def number_findings(diagnosis: Diagnosis, numbers: dict) -> None:
+    """The losses and accuracies run_model reports against what the scripted model makes them: a
+    loss that is not the mean over the set; an accuracy held in a tensor, given as a fraction,
+    averaged per batch or otherwise wrong. Each at the student's line that made the number."""
+    for name, number in numbers.items():
+        if number is None:
+            continue
+        part, what = name.split()
+        where = number["where"] or f"`run_model`'s {part} {what}"
+        value = number["value"]
+        if number["type"] != "number":
+            diagnosis.add("accuracy_tensor" if what == "accuracy" else "loss_tensor", part=part, type=number["type"],
+                          where=where)
+        if value is None:
+            continue
+        if what == "loss":
+            if abs(value - EXPECTED_LOSS[part]) > 1e-3:
+                diagnosis.add("loss_not_mean", part=part, got=value, expected=EXPECTED_LOSS[part], where=where)
+            continue
+        right, per_batch = EXPECTED_ACCURACY[part]
+        percent = 100 * value if 0 < value <= 1 else value
+        if 0 < value <= 1:
+            diagnosis.add("accuracy_not_percent", part=part, got=value, right=right, where=where)
+        if abs(percent - per_batch) < 0.5 and abs(per_batch - right) > 0.5:
+            diagnosis.add("accuracy_per_batch", part=part, got=value, right=right, where=where)
+        elif abs(percent - right) >= 0.5:
+            diagnosis.add("accuracy_wrong", part=part, got=value, right=right, where=where)
+
+
+def test_findings(diagnosis: Diagnosis, result: dict | None) -> None:
+    """The test pass (None when it crashed however it was run); where it never calls the model (a
+    test mode that returns nothing, or crashes), the validation pass of the stopping check stands
+    in for the mode and autograd checks."""
+    if result is None:
+        result = {"model_lines": [], "shapes": [], "numbers": {}}
+    else:
+        run_crashes(diagnosis, result, "test")
+        returned = result["returned"]
+        if not (returned["type"] == "tuple" and len(returned["items"]) == 2):
+            diagnosis.add("test_returns_wrong", where=result["returned_at"], returned=returned_words(returned))
+    called = bool(result["model_lines"])
+    validation = diagnosis.facts.get("validation_pass") or {}
+    if called or validation.get("where"):
+        diagnosis.checked.append("test_pass")
+        training = result["forward_in_training_mode"] if called else any(validation["training"])
+        grad = result["grad_enabled"] if called else any(validation["grad"])
+        where = (result["model_lines"] if called else sorted(set(filter(None, validation["where"]))) or [None])[0]
+        if training:
+            diagnosis.add("eval_forgotten", where=where, part="test" if called else "validation")
+        if grad:
+            diagnosis.add("no_grad_missing", where=where, part="test" if called else "validation")
+    if any(s != [64, 64, 3] for s in result["shapes"]):
+        diagnosis.add("loop_flattens", parts=["test"], where=(result["model_lines"] or [None])[0])
+    number_findings(diagnosis, result["numbers"])
+    diagnosis.facts["numbers"] = diagnosis.facts.get("numbers", {}) | result["numbers"]
+    accuracy = (result["numbers"].get("test accuracy") or {}).get("value")
+    if accuracy is not None:
+        diagnosis.facts["accuracy_scale"] = 100 if accuracy > 1 else 1
 
 
 def problem_line(name: str, outcome: dict) -> str | None:
-    """One line for a step that could not run, or None."""
+    """One line for a step that could not run for a reason outside the student's code, or None."""
     what = FILES.get(name.removeprefix("import "), LOOP_STEPS.get(name, name))
-    if outcome["status"] == "done" and outcome["result"].get("missing"):
+    if outcome["status"] == "done" and outcome["result"].get("missing") and name != "import my_dataset":
         return f"{what} is missing"
-    if outcome["status"] in ("error", "crash"):
-        where = "run_model's checks" if name in LOOP_STEPS else what
-        return f"{where}: {outcome['error']}"
+    if outcome["status"] == "crash":
+        return f"{what}: {outcome['error']}"
+    if outcome["status"] == "error" and not outcome["error"]["where"]:
+        return f"{what}: {error_words(outcome['error'])}"
     if outcome["status"] == "timeout":
         return (f"{what} did not finish within {outcome['limit']:g} s (an endless loop or a very slow step?); "
                 "it was stopped and the checks after it did not run")
     return None
 
 
-def diagnose(outcome: dict[str, dict]) -> dict:
-    """The child's outcomes as {'networks', 'facts', 'findings', 'problems', 'dogset_runs'}."""
-    networks, facts, findings, problems, dogset_runs = {}, {}, [], [], []
+def step_crash(diagnosis: Diagnosis, name: str, crash: dict) -> None:
+    """A step that the student's code stopped outright, even when run around: its crash, and the check unchecked."""
+    if name.startswith("import "):
+        crash_finding(diagnosis, crash, f"`{FILES[name.removeprefix('import ')]}`", "import_error",
+                      file=FILES[name.removeprefix("import ")])
+        return
+    mode = {"training": "train", "stopping": "train", "without_validation": "train", "test_pass": "test"}.get(name, name)
+    crash_finding(diagnosis, crash, where_words(crash), "no_valid_crash" if name == "without_validation" else "crash",
+                  mode=mode)
+    diagnosis.unchecked.append(LOOP_STEPS.get(name, name))
+
+
+FINDINGS = {"training": training_findings, "stopping": stopping_findings, "test_pass": test_findings}
+
+
+def diagnose(outcome: dict[str, dict], choice: TermChoice) -> dict:
+    """The child's outcomes as a Diagnosis dict (see Diagnosis.as_dict)."""
+    diagnosis = Diagnosis(choice.term, choice.reason, choice.fixed)
     for name, result in outcome.items():
         line = problem_line(name, result)
-        if line and line not in problems:
-            problems.append(line)
+        if line and line not in diagnosis.problems:
+            diagnosis.problems.append(line)
+        diagnosis.notes += [n for n in result.get("notes", []) if n["id"] not in {m["id"] for m in diagnosis.notes}]
+        if result["status"] == "error" and result["error"]["where"]:
+            step_crash(diagnosis, name, result["error"])
+            if name == "test_pass":
+                test_findings(diagnosis, None)
         if result["status"] != "done":
             continue
+        if "dataset_crash" in result["result"]:
+            crash_finding(diagnosis, result["result"]["dataset_crash"], "`MyDataset` in data/my_dataset.py",
+                          "dataset_crash")
         if name in NETWORKS:
             if result["result"]["present"]:
-                networks[name], found = network_findings(name, result["result"])
-                findings += found
+                network_findings(diagnosis, choice, name, result["result"])
             else:
-                networks[name] = None
-        elif name in LOOP_STEPS:
-            more, found = loop_findings(name, result["result"])
-            facts |= more
-            findings += found
+                diagnosis.networks[name] = None
+                diagnosis.add("network_missing", network=name, where="src/models.py")
+            diagnosis.term, diagnosis.term_reason = choice.term, choice.reason
+        elif name == "without_validation":
+            if result["result"]["crash"]:
+                crash = result["result"]["crash"]
+                crash_finding(diagnosis, crash, where_words(crash), "no_valid_crash")
+        elif name in FINDINGS:
+            FINDINGS[name](diagnosis, result["result"])
         elif name.startswith("DogSet "):
-            dogset_runs.append({"network": name.split()[1], "seed": int(name.split()[-1]), **result["result"]})
-    return {"networks": networks, "facts": facts, "findings": findings, "problems": problems, "dogset_runs": dogset_runs}
+            diagnosis.dogset_runs.append({"network": name.split()[1], "seed": int(name.split()[-1]), **result["result"]})
+    return diagnosis.as_dict()

@@ -132,6 +132,9 @@ def run_main(main: Callable[[], None]) -> None:
     except KeyboardInterrupt:
         print("interrupted: files already in place were left untouched", file=sys.stderr)
         sys.exit(130)
+    except BrokenPipeError:  # output piped into `head`: what was read is shown, the rest goes nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
 
 
 def add_sgd_flags(parser: argparse.ArgumentParser, defaults, epochs_help: str) -> None:
