@@ -1,13 +1,14 @@
 # Two commands: `make reproduce` (every answer, figure and ANSWERS.md) and `make test`;
 # `make beyond` adds the beyond-the-homework ladder, `make mistakes` the measured common mistakes,
 # `make answers` re-renders ANSWERS.md from results/ without training, `make check HOMEWORK=PATH`
-# checks a student's repository. All create .venv on first use and reinstall when
+# checks a student's repository, `make gradescope` builds Gradescope's autograder (with DogSet
+# when DOGSET_DIR is set). All create .venv on first use and reinstall when
 # requirements.txt changes.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: reproduce quick beyond mistakes answers test bench check clean-cache
+.PHONY: reproduce quick beyond mistakes answers test bench check gradescope clean-cache
 
 reproduce: $(VENV)/.installed
 	$(PY) run_all.py
@@ -30,6 +31,9 @@ test: $(VENV)/.installed
 check: $(VENV)/.installed
 	@test -n "$(HOMEWORK)" || { echo "error: give the repository to check: make check HOMEWORK=PATH" >&2; exit 2; }
 	$(PY) check_homework.py $(HOMEWORK)
+
+gradescope: $(VENV)/.installed
+	$(PY) gradescope/build.py
 
 bench: $(VENV)/.installed
 	$(PY) bench/bench_train_loop.py

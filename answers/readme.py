@@ -71,7 +71,8 @@ def measured_section(facts: dict[str, dict]) -> str:
     if "check_time" in facts:
         c = facts["check_time"]
         networks = " and ".join(n["network"] for n in c["part3"])
-        lines.append(f"- `check_homework.py` on one repository: parts 1–2 **{c['seconds_parts_1_2']:.0f} s**; with part 3 "
+        lines.append(f"- `check_homework.py` on one repository, which is also what Gradescope's `run_autograder` runs for one "
+                     f"submission: parts 1–2 **{c['seconds_parts_1_2']:.0f} s**; with part 3 "
                      f"({networks}, {len(c['seeds'])} seed, the homework's settings) **{minutes(c['seconds'])}** "
                      f"(`bench/bench_check.py`, {c['meta']['date_utc']}).")
     return "\n".join(lines + [MARKERS[1]])

@@ -34,6 +34,18 @@ def key_side(key: dict) -> dict:
             "stopped_early": [r["stopped_early"] for r in runs], "diverged": [False] * len(runs)}
 
 
+def key_band(key: dict) -> dict:
+    """Per epoch, the lowest and highest validation loss and accuracy over the key's seeds still
+    training at that epoch (each seed stops at its own epoch)."""
+    histories = [r["history"] for r in key["per_seed"]]
+    longest = max(len(h) for h in histories)
+    band: dict = {"epochs": list(range(1, longest + 1))}
+    for name, column in (("valid_loss", "val_loss"), ("valid_acc", "val_acc")):
+        at = [[h[e][column] for h in histories if e < len(h)] for e in range(longest)]
+        band[name] = [[min(values), max(values)] for values in at]
+    return band
+
+
 def ruled_out(row: str, network: str, diagnosis: dict) -> bool:
     """Whether part 2 checked for the slip of a mistakes row on this network and found it absent."""
     found = {f["id"] for f in diagnosis["findings"] if f.get("network") in (None, network)}
@@ -75,7 +87,9 @@ def compare_run(network: str, run: dict, diagnosis: dict, key: dict, mistakes: d
             "interval": list(wilson_interval(run["right"], run["test_count"])), "epochs": epochs, "fits_key": fits_key,
             "own_accuracy": own / scale if own is not None else None,
             "own_accuracy_words": ("" if own is None else f"{own:.4g}%" if scale == 100 else f"{own:.4g} (a fraction)"),
-            "matches": matches, "explained_by": explained, "found": found}
+            "matches": matches, "explained_by": explained, "found": found,
+            "valid_loss": run.get("valid_loss", []),
+            "valid_acc": [None if v is None else v / scale for v in run.get("valid_acc", [])]}
 
 
 def compare(diagnosis: dict, fingerprint: str, results: Path) -> list[dict]:
@@ -89,7 +103,7 @@ def compare(diagnosis: dict, fingerprint: str, results: Path) -> list[dict]:
             continue
         side = key_side(key)
         compared.append({
-            "network": network, "key_test_acc": [min(side["test_acc"]), max(side["test_acc"])],
+            "network": network, "key_curves": key_band(key), "key_test_acc": [min(side["test_acc"]), max(side["test_acc"])],
             "key_epochs": [min(side["epochs"]), max(side["epochs"])], "key_seeds": len(side["epochs"]),
             "key_widened": list(widened_range(side["test_acc"], key["dogset"]["counts"]["test"])),
             "same_dogset": key["dogset"].get("fingerprint") == fingerprint,

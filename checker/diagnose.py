@@ -1,9 +1,11 @@
-"""What to run in the child (the steps) and what its outcomes mean: findings, notes and problems.
+"""What to run in the child (the steps) and what its outcomes mean: findings, notes and the checks
+that could not run.
 
 A finding is a slip or an unfinished piece of the skeleton, named by an id of checker/slips.py,
 with the student's `where` (file:line, or the function where no line could be found); a note
-is what the checker did about the environment; a problem is a check that could not run (a
-hang, or an error outside the student's code), one line each. The counts to meet come from the
+is what the checker did about the environment; `not_run` holds each check that was asked for and
+could not run, with its reason (a crash the finding names, a file missing, a hang, a limit hit),
+one line each. The counts to meet come from the
 key's own networks (models.py) and, for the CNN, from the term's design (checker/terms.py).
 """
 from __future__ import annotations
@@ -42,9 +44,8 @@ class Diagnosis:
     facts: dict = field(default_factory=dict)
     findings: list = field(default_factory=list)
     notes: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
+    not_run: list = field(default_factory=list)
     checked: list = field(default_factory=list)
-    unchecked: list = field(default_factory=list)
     dogset_runs: list = field(default_factory=list)
 
     def add(self, finding_id: str, **fields: object) -> None:
@@ -70,7 +71,12 @@ class Diagnosis:
                 "patience": self.term.patience, "fixed": self.term_fixed}
         return {"term": term,
                 "networks": self.networks, "facts": self.facts, "findings": self.findings, "notes": self.notes,
-                "problems": self.problems, "checked": self.checked, "unchecked": self.unchecked, "dogset_runs": self.dogset_runs}
+                "not_run": self.not_run, "checked": self.checked, "dogset_runs": self.dogset_runs}
+
+    def cannot(self, check: str, reason: str) -> None:
+        """A check that was asked for and could not run, once."""
+        if not any(entry["check"] == check for entry in self.not_run):
+            self.not_run.append({"check": check, "reason": reason})
 
 
 def steps(timeout: float, choice: TermChoice) -> list[Step]:
@@ -115,11 +121,16 @@ def error_words(crash: dict) -> str:
 
 
 def crash_finding(diagnosis: Diagnosis, crash: dict, what: str, finding_id: str = "crash", **fields: object) -> None:
-    """A crash in the student's code: 'unfinished' for the skeleton's NotImplementedError, else `finding_id`."""
-    if crash["type"] == "NotImplementedError":
-        diagnosis.add("unfinished", what=what, where=crash["where"], error=crash["type"])
+    """A crash in the student's code: 'unfinished' for the skeleton's NotImplementedError, else
+    `finding_id`; an allocation past the memory limit is the limit's, and its check did not run."""
+    if crash.get("limit") == "memory":
+        diagnosis.cannot(what.strip("`"), f"it used more than the memory limit ({crash['memory'] / (1 << 30):g} GiB) at "
+                                          f"{crash['where'] or 'a line outside your code'}")
+    elif crash["type"] == "NotImplementedError":
+        diagnosis.add("unfinished", what=what if what.startswith("`") else f"`{what}`", where=crash["where"],
+                      error=crash["type"])
     else:
-        diagnosis.add(finding_id, where=crash["where"], error=error_words(crash), **fields)
+        diagnosis.add(finding_id, where=crash["where"], error=error_words(crash), function=crash.get("function"), **fields)
 
 
 def matches_design(attempt: dict, term: Term) -> bool:
@@ -148,7 +159,8 @@ def network_findings(diagnosis: Diagnosis, choice: TermChoice, name: str, result
     chosen = pick_attempt(attempts, choice) if name == "Dog_Classifier_Conv" else attempts[0]
     if "crash" in chosen:
         arguments = ", ".join(map(str, chosen["args"]))
-        crash_finding(diagnosis, chosen["crash"], f"`{name}`", "network_init_crash", network=name, arguments=arguments)
+        crash_finding(diagnosis, chosen["crash"], name, "network_init_crash", network=name, arguments=arguments)
+        diagnosis.cannot(name, f"it could not be built: it raises at {chosen['crash']['where']} (see part 2)")
         diagnosis.networks[name] = {"built": False}
         return
     if chosen["term"] not in (None, choice.term.name):
@@ -332,23 +344,36 @@ def test_findings(diagnosis: Diagnosis, result: dict | None) -> None:
         diagnosis.facts["accuracy_scale"] = 100 if accuracy > 1 else 1
 
 
-def problem_line(name: str, outcome: dict) -> str | None:
-    """One line for a step that could not run for a reason outside the student's code, or None."""
+def step_not_run(diagnosis: Diagnosis, name: str, outcome: dict) -> None:
+    """Why a step's check could not run, unless it ran: a file missing, a step the child never
+    finished (a hang, a limit, the child's death), an error outside the student's code, or a step
+    that needed one that failed."""
     what = FILES.get(name.removeprefix("import "), LOOP_STEPS.get(name, name))
-    if outcome["status"] == "done" and outcome["result"].get("missing") and name != "import my_dataset":
-        return f"{what} is missing"
-    if outcome["status"] == "crash":
-        return f"{what}: {outcome['error']}"
-    if outcome["status"] == "error" and not outcome["error"]["where"]:
-        return f"{what}: {error_words(outcome['error'])}"
-    if outcome["status"] == "timeout":
-        return (f"{what} did not finish within {outcome['limit']:g} s (an endless loop or a very slow step?); "
-                "it was stopped and the checks after it did not run")
-    return None
+    status = outcome["status"]
+    if status == "done" and outcome["result"].get("missing") and name != "import my_dataset":
+        diagnosis.cannot(what, "the file is missing")
+    elif status == "crash":
+        diagnosis.cannot(what, f"the checker's child process died: {outcome['error']}")
+    elif status == "error" and not outcome["error"]["where"] and not outcome["error"].get("limit"):
+        diagnosis.cannot(what, error_words(outcome["error"]))
+    elif status == "timeout":
+        diagnosis.cannot(what, f"it did not finish within {outcome['limit']:g} s (an endless loop or a very slow "
+                               "step?); it was stopped and the checks after it did not run")
+    elif status == "output":
+        diagnosis.cannot(what, f"it printed more than {outcome['limit'] >> 10:,} KiB; it was stopped and the checks "
+                               "after it did not run")
+    elif status == "not_run":
+        diagnosis.cannot(what, "a step before it was stopped, so it did not run")
+    elif status == "skip":
+        needed = outcome["reason"].removeprefix("needs ")
+        diagnosis.cannot(what, f"it needs {FILES.get(needed, f'`{needed}`')}, which could not be loaded or built")
 
 
 def step_crash(diagnosis: Diagnosis, name: str, crash: dict) -> None:
-    """A step that the student's code stopped outright, even when run around: its crash, and the check unchecked."""
+    """A step that the student's code stopped outright, even when run around: its crash, and the check not run."""
+    if crash.get("limit"):
+        crash_finding(diagnosis, crash, FILES.get(name.removeprefix("import "), LOOP_STEPS.get(name, name)))
+        return
     if name.startswith("import "):
         crash_finding(diagnosis, crash, f"`{FILES[name.removeprefix('import ')]}`", "import_error",
                       file=FILES[name.removeprefix("import ")])
@@ -356,7 +381,7 @@ def step_crash(diagnosis: Diagnosis, name: str, crash: dict) -> None:
     mode = {"training": "train", "stopping": "train", "without_validation": "train", "test_pass": "test"}.get(name, name)
     crash_finding(diagnosis, crash, where_words(crash), "no_valid_crash" if name == "without_validation" else "crash",
                   mode=mode)
-    diagnosis.unchecked.append(LOOP_STEPS.get(name, name))
+    diagnosis.cannot(LOOP_STEPS.get(name, name), f"it crashed at {crash['where']} (see part 2)")
 
 
 FINDINGS = {"training": training_findings, "stopping": stopping_findings, "test_pass": test_findings}
@@ -366,11 +391,9 @@ def diagnose(outcome: dict[str, dict], choice: TermChoice) -> dict:
     """The child's outcomes as a Diagnosis dict (see Diagnosis.as_dict)."""
     diagnosis = Diagnosis(choice.term, choice.reason, choice.fixed)
     for name, result in outcome.items():
-        line = problem_line(name, result)
-        if line and line not in diagnosis.problems:
-            diagnosis.problems.append(line)
+        step_not_run(diagnosis, name, result)
         diagnosis.notes += [n for n in result.get("notes", []) if n["id"] not in {m["id"] for m in diagnosis.notes}]
-        if result["status"] == "error" and result["error"]["where"]:
+        if result["status"] == "error" and (result["error"]["where"] or result["error"].get("limit")):
             step_crash(diagnosis, name, result["error"])
             if name == "test_pass":
                 test_findings(diagnosis, None)

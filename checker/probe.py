@@ -18,6 +18,8 @@ import importlib
 import inspect
 import json
 import math
+import os
+import resource
 import sys
 import types
 from pathlib import Path
@@ -462,12 +464,13 @@ def step_train_dogset(ctx: dict, network: str, seed: int, dogset: str, settings:
     data = {part: dataset(ctx, shaped[part], arrays[f"{part}Y"]) for part in shaped}
     torch.manual_seed(seed)
     model = cls(*args)
-    model, loss, _ = run_model(model, running_mode="train", train_set=data["train"], valid_set=data["valid"],
-                               batch_size=settings["batch_size"], learning_rate=settings["lr"],
-                               n_epochs=settings["epochs"], stop_thr=settings["min_delta"], shuffle=True)
+    model, loss, acc = run_model(model, running_mode="train", train_set=data["train"], valid_set=data["valid"],
+                                 batch_size=settings["batch_size"], learning_rate=settings["lr"],
+                                 n_epochs=settings["epochs"], stop_thr=settings["min_delta"], shuffle=True)
     result = run_model(model, running_mode="test", test_set=data["test"], batch_size=settings["batch_size"])
     own = result[1] if isinstance(result, tuple) and len(result) == 2 else None
-    return {"epochs": len(loss["train"]), "own_accuracy": float(own) if own is not None else None,
+    return {"epochs": len(loss["train"]), "own_accuracy": scalar(own),
+            "valid_loss": [scalar(v) for v in loss.get("valid", [])], "valid_acc": [scalar(v) for v in acc.get("valid", [])],
             "right": key_accuracy(model, shaped["test"], arrays["testY"]), "test_count": int(len(arrays["testY"]))}
 
 
@@ -478,6 +481,9 @@ STEPS: dict[str, Callable[..., dict]] = {
 
 
 def main() -> None:
+    memory = int(os.environ.get("CHECKER_MEMORY_LIMIT", 0))
+    if memory:  # before the student's code runs: an allocation past it fails where the student made it
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     plan, records = json.loads(Path(sys.argv[1]).read_text()), open(sys.argv[2], "a")
 
     def write(**event: Any) -> None:
@@ -486,6 +492,7 @@ def main() -> None:
 
     Records.install()
     ctx: dict = {}
+    printed_limit = int(os.environ.get("CHECKER_OUTPUT_LIMIT", 0))
     for step in plan:
         write(event="start", step=step["name"])
         noted = len(NOTES)
@@ -507,6 +514,10 @@ def main() -> None:
                 result = {**result, "dataset_crash": ctx["dataset_crash"]}
                 ctx["dataset_crash_written"] = True
             write(event="done", step=step["name"], result=result, notes=NOTES[noted:])
+        sys.stdout.flush()
+        if printed_limit and os.fstat(sys.stdout.fileno()).st_size > printed_limit:  # this step printed past the cap
+            write(event="output", step=step["name"], limit=printed_limit)
+            os._exit(0)
 
 
 if __name__ == "__main__":

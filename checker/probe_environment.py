@@ -61,3 +61,4 @@ class CourseDataset(torch.utils.data.Dataset):
 
     def __getitem__(self, index: int) -> tuple:
         return self.x[index], self.y[index]
+

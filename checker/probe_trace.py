@@ -59,7 +59,10 @@ def describe(error: BaseException) -> dict:
         message = str(error).strip().splitlines()[0] if str(error).strip() else ""
         if isinstance(error, KeyError):
             message = repr(error.args[0]) if error.args else ""
-    return {"type": type(error).__name__, "message": message[:300], "where": where, "function": function}
+    described = {"type": type(error).__name__, "message": message[:300], "where": where, "function": function}
+    if isinstance(error, MemoryError) or "can't allocate memory" in message:
+        described |= {"limit": "memory", "memory": int(os.environ.get("CHECKER_MEMORY_LIMIT", 0))}
+    return described
 
 
 class Trace(TorchFunctionMode):

@@ -4,6 +4,7 @@ each finding from its one entry in checker/slips.py."""
 from __future__ import annotations
 
 from checker import rules
+from checker.status import EXIT_STATUS, status
 from checker.slips import SLIPS
 
 INPUT_NOTES = {"flat": "takes only flat [N, 12288] input, which is fine (the course's own test feeds it so); "
@@ -136,15 +137,14 @@ def verdict(name: str, diagnosis: dict, compared: list[dict] | None) -> str:
     if diagnosis["notes"]:
         parts.append(f"The checker worked around {len(diagnosis['notes'])} thing{'s' if len(diagnosis['notes']) != 1 else ''} "
                      "of the environment, not of your code (listed below).")
-    not_checked = diagnosis["problems"] + [f"{u} (it crashed)" for u in diagnosis["unchecked"]]
-    if not_checked:
-        parts.append("Could not check: " + "; ".join(not_checked) + ".")
+    if diagnosis["not_run"]:
+        parts.append("Could not check: " + "; ".join(f"{n['check']} ({n['reason']})" for n in diagnosis["not_run"]) + ".")
     if compared is None:
         parts.append("Part 3 was skipped: no DogSet (give --dogset or set DOGSET_DIR).")
     elif compared:
         fits = all(r["fits_key"] for n in compared for r in n["runs"])
         parts.append("DogSet: " + ("every run lies within the key's spread." if fits else "a run lies outside the key's spread (see part 3)."))
-    if not diagnosis["findings"] and not not_checked:
+    if not diagnosis["findings"] and not diagnosis["not_run"]:
         parts.append("Nothing to change that these checks can see.")
     return " ".join(parts)
 
@@ -186,34 +186,47 @@ def explanation(run: dict) -> str:
     return "it fits none of the measured slips, and part 2 found none that the appendix measured"
 
 
-def markdown(name: str, path: str, diagnosis: dict, compared: list[dict] | None, settings_note: str) -> str:
-    """The repository's full report."""
+def markdown(name: str, path: str, diagnosis: dict, compared: list[dict] | None, settings_note: str,
+             figure: str | None = None) -> str:
+    """The repository's full report; `figure` is part 3's picture beside it."""
     lines = [f"# Checking {name}", "", f"`{path}`", "", verdict(name, diagnosis, compared), "", "## Part 1: structure", ""]
     lines += [f"- {line}" for line in structure_lines(diagnosis)] or ["- no network could be built"]
     lines += ["", "## Part 2: slips found by running", ""]
     lines += [f"- {bullet(f, diagnosis)}" for f in slips(diagnosis) + unfinished(diagnosis)] or ["- none"]
     if diagnosis["notes"]:
         lines += ["", "## What the checker did about the environment", ""] + [f"- {note_words(n)}" for n in diagnosis["notes"]]
-    not_checked = diagnosis["problems"] + [f"{u} (it crashed: see part 2)" for u in diagnosis["unchecked"]]
-    if not_checked:
-        lines += ["", "## Could not check", ""] + [f"- {p}" for p in not_checked]
+    if diagnosis["not_run"]:
+        lines += ["", "## Could not check", ""] + [f"- {n['check']}: {n['reason']}" for n in diagnosis["not_run"]]
     lines += ["", "## Part 3: DogSet against the key", ""]
     lines += (["- skipped: no DogSet (give --dogset or set DOGSET_DIR)"] if compared is None else
               [f"- {line}" for line in part3_lines(compared, settings_note)] or ["- no dog network could be trained"])
+    if figure:
+        lines += ["", f"![Part 3: the validation curves over the key's band, and the test accuracy]({figure})"]
     return "\n".join(lines) + "\n"
 
 
 def summary(rows: list[tuple[str, dict, list[dict] | None]]) -> str:
-    """One table row per repository: a TA checking a section."""
-    lines = ["| repository | term | networks | slips found | unfinished | could not check | DogSet |",
+    """One table row per repository: a TA checking a section. A check that did not run reads
+    'not checked', never 'none'."""
+    lines = ["| repository | status | term | slips found | unfinished | not checked | DogSet |",
              "|---|---|---|---|---|---|---|"]
     for name, diagnosis, compared in rows:
-        networks = ", ".join(n for n, f in diagnosis["networks"].items() if f and f.get("parameters")) or "none"
-        found = ", ".join(f["id"] for f in slips(diagnosis)) or "none"
+        incomplete = status(diagnosis) == "incomplete"
+        found = ", ".join(f["id"] for f in slips(diagnosis)) or ("none in what ran" if incomplete else "none")
         todo = ", ".join(f["what"].replace("`", "") for f in unfinished(diagnosis)) or "none"
+        not_checked = ", ".join(n["check"] for n in diagnosis["not_run"]) or "none"
         dogset = ("skipped" if compared is None else
                   "; ".join(f"{n['network']} {', '.join(pct(r['test_acc']) for r in n['runs'])}"
-                            + ("" if all(r["fits_key"] for r in n["runs"]) else " (outside)") for n in compared) or "none")
-        not_checked = len(diagnosis["problems"]) + len(diagnosis["unchecked"])
-        lines.append(f"| {name} | {diagnosis['term']['name']} | {networks} | {found} | {todo} | {not_checked} | {dogset} |")
+                            + ("" if all(r["fits_key"] for r in n["runs"]) else " (outside)") for n in compared)
+                  or "not checked")
+        lines.append(f"| {name} | {status(diagnosis)} | {diagnosis['term']['name']} | {found} | {todo} | {not_checked} | "
+                     f"{dogset} |")
     return "\n".join(lines) + "\n"
+
+
+def summary_entry(name: str, path: str, diagnosis: dict) -> dict:
+    """One repository in summary.json: what a TA's script reads."""
+    return {"name": name, "path": path, "status": status(diagnosis), "exit_status": EXIT_STATUS[status(diagnosis)],
+            "term": diagnosis["term"]["name"], "findings": [f["id"] for f in diagnosis["findings"] if SLIPS[f["id"]].kind != "note"],
+            "notes": [n["id"] for n in diagnosis["notes"]], "not_run": diagnosis["not_run"],
+            "report": f"{name}.md"}

@@ -2,8 +2,11 @@
 
 The child (checker/probe.py) writes a line of JSON as each step starts and ends; this module
 watches those lines, kills the child's whole process group when a step outlives its limit, and
-returns every step's outcome, so that a hang or a crash costs one step, never the report. This
-isolates errors, not attacks: the student's code runs with the user's rights.
+returns every step's outcome, so that a hang or a crash costs one step, never the report. The
+child runs under limits: an address-space limit (`Limits.memory`, default 4 GiB; an allocation
+beyond it fails in the student's code, which the child records), a cap on what it prints (the
+child is stopped past it) and one thread for each of torch, OpenMP and MKL. This isolates errors,
+not attacks: the student's code runs with the user's rights, and can write what it likes.
 """
 from __future__ import annotations
 
@@ -20,6 +23,14 @@ from pathlib import Path
 PROBE = Path(__file__).with_name("probe.py")
 STARTUP_LIMIT = 120.0  # seconds for the child to import torch, and between steps: the checker's own work
 SKIPPED_FOLDERS = {".git", ".venv", "venv", "env", "__pycache__", "site-packages", "node_modules"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one repository's child process may use: bytes of address space and of printed output."""
+
+    memory: int = 4 << 30
+    output: int = 1 << 20
 
 
 @dataclass
@@ -56,29 +67,36 @@ def last_output_line(log: Path) -> str:
     return lines[-1].strip()[:200] if lines else ""
 
 
-def run_steps(repo: Path, steps: list[Step], workdir: Path) -> dict[str, dict]:
+def run_steps(repo: Path, steps: list[Step], workdir: Path, limits: Limits = Limits()) -> dict[str, dict]:
     """Each step's outcome: {'status': 'done', 'result': ...}, 'error' (with 'error'), 'skip',
-    'timeout', 'crash' (with 'error') or 'not_run'; a 'startup' entry when the child never began."""
+    'timeout', 'output' (printed past the cap), 'crash' (with 'error') or 'not_run'; a 'startup'
+    entry when the child never began."""
     copy = copy_python_files(repo, workdir / "repo")
     plan, records, log = workdir / "plan.json", workdir / "records.jsonl", workdir / "output.log"
     plan.write_text(json.dumps([{"name": s.name, "kind": s.kind, "params": s.params} for s in steps]))
-    limits = {s.name: s.limit for s in steps}
+    seconds = {s.name: s.limit for s in steps}
     outcome: dict[str, dict] = {s.name: {"status": "not_run"} for s in steps}
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "OMP_NUM_THREADS": "1", "PYTHONPATH": ""}
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+           "PYTHONPATH": "", "CHECKER_MEMORY_LIMIT": str(limits.memory),  # the child sets its own limits,
+           "CHECKER_OUTPUT_LIMIT": str(limits.output)}  # and the runner stops one that prints on and on
     with open(log, "wb") as output:
         process = subprocess.Popen([sys.executable, str(PROBE), str(plan), str(records)], cwd=copy, env=env,
                                    stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
                                    start_new_session=True)
-        seen, since, current, timed_out = 0, time.monotonic(), None, None
+        seen, since, current, timed_out, printed = 0, time.monotonic(), None, None, None
         while process.poll() is None:
             events = read_events(records)
             if len(events) > seen:
                 seen, since = len(events), time.monotonic()
                 current = events[-1]["step"] if events[-1]["event"] == "start" else None
-            if time.monotonic() - since > (limits[current] if current else STARTUP_LIMIT):
+            if time.monotonic() - since > (seconds[current] if current else STARTUP_LIMIT):
+                timed_out = current or "startup"
+            elif log.stat().st_size > limits.output:
+                latest = read_events(records)  # again: the step may have started since the read above
+                printed = latest[-1]["step"] if latest else "startup"
+            if timed_out or printed:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-                timed_out = current or "startup"
                 break
             time.sleep(0.05)
     for event in read_events(records):
@@ -87,8 +105,10 @@ def run_steps(repo: Path, steps: list[Step], workdir: Path) -> dict[str, dict]:
                                       + (f"; it last printed: {last_output_line(log)}" if last_output_line(log) else "")}
         else:
             outcome[event["step"]] = {"status": event["event"], **{k: v for k, v in event.items() if k not in ("event", "step")}}
-    if not read_events(records) and process.returncode and not timed_out:
+    if not read_events(records) and process.returncode and not (timed_out or printed):
         outcome["startup"] = {"status": "crash", "error": f"exit status {process.returncode}: {last_output_line(log)}"}
     if timed_out:
-        outcome[timed_out] = {"status": "timeout", "limit": limits.get(timed_out, STARTUP_LIMIT)}
+        outcome[timed_out] = {"status": "timeout", "limit": seconds.get(timed_out, STARTUP_LIMIT)}
+    if printed:
+        outcome[printed] = {"status": "output", "limit": limits.output}
     return outcome

@@ -121,6 +121,9 @@ def run_main(main: Callable[[], None]) -> None:
     """Run a script's main(); user errors and Ctrl-C become one line and a non-zero exit."""
     try:
         main()
+    except BrokenPipeError:  # output piped into `head`: what was read is shown, the rest goes nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     except Exception as error:  # noqa: BLE001 - re-raised unless it is the user's to fix
         # A diverging run (run_model.TrainingDiverged: try a smaller --lr) counts as bad input too;
         # run_model is looked up, not imported, so that torch-free scripts stay torch-free.
@@ -132,9 +135,6 @@ def run_main(main: Callable[[], None]) -> None:
     except KeyboardInterrupt:
         print("interrupted: files already in place were left untouched", file=sys.stderr)
         sys.exit(130)
-    except BrokenPipeError:  # output piped into `head`: what was read is shown, the rest goes nowhere
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
 
 
 def add_sgd_flags(parser: argparse.ArgumentParser, defaults, epochs_help: str) -> None:

@@ -185,7 +185,8 @@ def assert_facts_not_paragraphs(results: Path) -> None:
             assert len(text) <= 200 and ". " not in text, (path.name, text[:120])
 
 
-SLOWEST_FILES = ("tests/test_scripts.py", "tests/test_check_homework.py", "tests/test_checkpoints.py")
+SLOWEST_FILES = ("tests/test_scripts.py", "tests/test_check_homework.py", "tests/test_gradescope.py",
+                 "tests/test_checkpoints.py")
 
 
 def pytest_collection_modifyitems(items: list) -> None:
