@@ -31,8 +31,8 @@ from checker import part3_figure, report
 from checker.compare import compare
 from checker.gradescope import find_repository, load_rubric
 from checker.gradescope import results as gradescope_results
-from checker.diagnose import DOG_NETWORKS, FILES, diagnose, dogset_steps, steps
-from checker.runner import Limits, Step, run_steps
+from checker.diagnose import DOG_NETWORKS, diagnose, dogset_steps, loading_steps, steps
+from checker.runner import Limits, run_steps
 from checker.status import EXIT_STATUS, status
 from checker.terms import TERMS, TermChoice, choose
 from data.dogs import DogsDataset, locate_dogset
@@ -108,9 +108,7 @@ def part3(path: Path, workdir: Path, diagnosis: dict, choice: TermChoice, dogset
     chosen = choice.term
     settings = {"epochs": args.epochs or chosen.epochs, "batch_size": chosen.batch_size, "lr": chosen.lr,
                 "min_delta": chosen.min_delta}
-    conv_args = [[name, [list(map(list, a)) for a in conv]] for name, conv in choice.conv_args()]
-    plan = ([Step(f"import {m}", "import", {"module": m}, args.timeout) for m in FILES]
-            + [Step(n, "structure", {"network": n, "conv_args": conv_args}, args.timeout) for n in DOG_NETWORKS]
+    plan = (loading_steps(args.timeout, choice, DOG_NETWORKS)
             + dogset_steps(dogset[0], args.seeds, settings, args.timeout_train))
     outcome = run_steps(path, plan, workdir, limits(args))
     runs = []

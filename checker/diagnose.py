@@ -79,11 +79,16 @@ class Diagnosis:
             self.not_run.append({"check": check, "reason": reason})
 
 
-def steps(timeout: float, choice: TermChoice) -> list[Step]:
-    """Parts 1 and 2: imports, each network's structure and output, then run_model's loop."""
+def loading_steps(timeout: float, choice: TermChoice, networks: tuple[str, ...]) -> list[Step]:
+    """The imports, then each network built (the CNN with each term's arguments, the chosen term's first)."""
     conv_args = [[name, [list(map(list, a)) for a in args]] for name, args in choice.conv_args()]
     return ([Step(f"import {m}", "import", {"module": m}, timeout) for m in FILES]
-            + [Step(n, "structure", {"network": n, "conv_args": conv_args}, timeout) for n in NETWORKS]
+            + [Step(n, "structure", {"network": n, "conv_args": conv_args}, timeout) for n in networks])
+
+
+def steps(timeout: float, choice: TermChoice) -> list[Step]:
+    """Parts 1 and 2: imports, each network's structure and output, then run_model's loop."""
+    return (loading_steps(timeout, choice, NETWORKS)
             + [Step("training", "training", {}, timeout),
                Step("stopping", "stopping", {"train": rules.TRAIN, "valid": rules.VALID, "epochs": rules.EPOCH_CAP}, timeout),
                Step("without_validation", "without_validation", {}, timeout),

@@ -35,18 +35,13 @@ def fields(finding: dict, diagnosis: dict) -> dict:
     design = ""
     if network == "Dog_Classifier_Conv" and facts.get("design_chain"):
         design = f"shapes {shape_chain(facts['design_chain'])}; yours: {shape_chain(facts.get('chain') or [])}"
-    patience = rules_patience(diagnosis)
     return {"network": network, "weights": facts.get("weights", 0), "biases": facts.get("biases", 0),
             "expected": f"{expected[0]:,} + {expected[1]:,}" if expected else "", "tried": tried or "no input worked",
             "course": COURSE_INPUT.get(network, ""), "design": design, "term": term["title"],
-            "patience": patience, "cap": rules.EPOCH_CAP, "found_name": "", "what": "", "ratio": 0.0,
+            "patience": term["patience"], "cap": rules.EPOCH_CAP, "found_name": "", "what": "", "ratio": 0.0,
             "homework": 0, "epochs": 0, "parts_words": " and ".join(finding.get("parts", [])),
             **{k: v for k, v in finding.items() if k != "id"},
             "where": finding.get("where") or "(no line found)"}
-
-
-def rules_patience(diagnosis: dict) -> int:
-    return diagnosis["term"]["patience"]
 
 
 def finding_words(finding: dict, diagnosis: dict) -> tuple[str, str, str]:
@@ -172,7 +167,7 @@ def part3_lines(compared: list[dict], settings_note: str) -> list[str]:
 
 def explanation(run: dict) -> str:
     """Why a run lies outside the key's spread: part 2's findings first, then the measured slips it fits."""
-    said = [e for e in run["explained_by"]]
+    said = run["explained_by"]
     named = [m["name"] for m in run["matches"]]
     if said and named:
         return "; ".join(said) + "; by the mistakes appendix's rule it also fits " + "; ".join(named)

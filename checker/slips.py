@@ -184,6 +184,3 @@ SLIPS: dict[str, Slip] = {
                             "wrap the test loop in `with torch.no_grad():`", TEST_KEY + ", `@torch.no_grad()`"),
 }
 
-
-def slip(finding_id: str) -> Slip:
-    return SLIPS[finding_id]
