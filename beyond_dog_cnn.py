@@ -219,7 +219,7 @@ def train_modern(data: DogsDataset, seed: int, recipe: ModernRecipe, dest: Desti
     def train() -> tuple[nn.Module, dict]:
         with torch_threads(threads):
             return modern_training(q15_dog_cnn.dog_tensors(data), data.trainY, seed, recipe, f"{modern_name(recipe)} seed {seed}")
-    return train_cached(modern_name(recipe), modern_network, train, [dataclasses.asdict(recipe), data.fingerprint],
+    return train_cached(modern_name(recipe), modern_network, train, [dataclasses.asdict(recipe), data.fingerprint, threads],
                         dest, seed)
 
 

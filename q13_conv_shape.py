@@ -16,6 +16,7 @@ from torch.nn import functional as F
 from answers.sheet import publish
 from harness.cli import base_parser, run_main
 from harness.outputs import choose_destination
+from harness.runtime import run_metadata
 from models import Dog_Classifier_Conv
 
 IntOrPair = int | Sequence[int]
@@ -101,7 +102,7 @@ def main() -> None:
     if actual != shape:
         raise SystemExit(f"formula {list(shape)} and torch.nn.Conv2d {list(actual)} disagree")
     publish(dest, "q13", {"case": {k: list(v) if isinstance(v, tuple) else v for k, v in case.items()},
-                          "formula_shape": list(shape), "torch_shape": list(actual), "q14_chain": chain})
+                          "formula_shape": list(shape), "torch_shape": list(actual), "q14_chain": chain, "meta": run_metadata()})
 
 
 if __name__ == "__main__":

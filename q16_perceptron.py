@@ -21,6 +21,7 @@ from answers.sheet import publish
 from harness.base import UserError
 from harness.cli import base_parser, flags_off_homework, positive_int, run_main
 from harness.outputs import choose_destination
+from harness.runtime import run_metadata
 
 DEFAULT_MAX_N = 10
 DEFAULT_EXHAUSTIVE_N = 4  # every function of 1 to 4 inputs: 4 + 16 + 256 + 65,536 networks
@@ -119,7 +120,7 @@ def main() -> None:
         raise SystemExit("some networks disagree with their truth tables")
     publish(dest, "q16", {"not_homework": "; ".join(reasons), "all_correct": all_correct,
                           "exhaustive": {str(n): {"functions": c, "exact": e} for n, (c, e) in exhaustive.items()},
-                          "named_functions": named})
+                          "named_functions": named, "meta": run_metadata()})
 
 
 if __name__ == "__main__":

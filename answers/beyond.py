@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 
 from answers.dogs import data_note
-from answers.words import in_words, near_cut, seed_list, sentence, shown_difference
+from answers.words import in_words, near_cut, seed_list, sentence, rounded_difference
 from harness.stats import wilson_interval
 
 WATCHED = 2  # the recall of this many breeds is followed (watched_breeds says which)
@@ -27,6 +27,31 @@ def description(step: int, recipes: dict) -> str:
                f"{augmented.get('epochs')} epochs (no test-time averaging)"}[step]
 
 
+def changes(step: int, recipes: dict) -> list[str]:
+    """Everything rung `step` changes against the rung it builds on (rung 5 on rung 2, every other
+    rung on the one before), as `beyond_dog_cnn.py` trains it: the ladder can credit a rung's gain
+    to one change only when this names one."""
+    modern, augmented = recipes.get("2", {}), recipes.get("5", {})
+    return {1: ["the optimizer (Adam instead of SGD)", "the weights tested (the best validation epoch's instead of the last)"],
+            2: ["the network", "the optimizer (AdamW with weight decay)", "a one-cycle schedule",
+                f"batch {modern.get('batch_size')}", f"a fixed {modern.get('epochs')} epochs instead of the stopping rule"],
+            3: ["flip averaging at test time"],
+            4: ["class weights", "label smoothing"],
+            5: ["data augmentation", f"{augmented.get('epochs')} epochs instead of {modern.get('epochs')}"]}.get(step, [])
+
+
+def separable(ladder: list[dict], recipes: dict) -> str:
+    """What the ladder can and cannot tell apart: the rungs that change one thing, and the rungs
+    whose gain belongs to several changes together."""
+    several = [r["step"] for r in ladder if len(changes(r["step"], recipes)) > 1]
+    single = [r["step"] for r in ladder if len(changes(r["step"], recipes)) == 1]
+    text = [f"Rung {s} changes one thing ({changes(s, recipes)[0]}), so its gain is that change's" for s in single]
+    if several:
+        text.append("every other rung changes several things at once, and its gain belongs to them together, not "
+                    "to any one of them: " + "; ".join(f"rung {s} {in_words(changes(s, recipes))}" for s in several))
+    return sentence("; ".join(text)) + "." if text else ""
+
+
 def shown(value: float) -> float:
     """A fraction as the percentage the sheet shows (1 decimal)."""
     return round(100 * value, 1)
@@ -45,7 +70,7 @@ def with_interval(accuracy: float, total: int) -> str:
 
 def step_gain(rung: dict, baseline: dict) -> str:
     """A rung's test accuracy minus its baseline's, in points, as the two are shown."""
-    return shown_difference(100 * rung["test_acc"], 100 * baseline["test_acc"])
+    return rounded_difference(100 * rung["test_acc"], 100 * baseline["test_acc"])
 
 
 def provenance(r: dict) -> str:
@@ -116,8 +141,8 @@ def weights_sentence(facts: dict, watched: list[str]) -> str:
         return sentence(" and ".join(f"{b} (recall {baseline[b]:.2f})" for b in watched)
                         + " are the breeds rung 2 recognises worst. The breeds are nearly balanced "
                           f"({min(counts.values())}–{max(counts.values())} training images each), so rung 4's class "
-                          f"weights lie within {min(weights.values()):.2f}–{max(weights.values()):.2f}: its change is "
-                          f"mostly the label smoothing.")
+                          f"weights range only from {min(weights.values()):.3f} to {max(weights.values()):.3f}: its "
+                          f"change is mostly the label smoothing.")
     named = " and ".join(f"{b} ({counts[b]} training images)" for b in watched)
     return sentence(f"{named} have the fewest training images (median of all breeds: "
                     f"{statistics.median(counts.values()):.0f}); rung 4's class weights give them "
@@ -154,7 +179,7 @@ def gap(history: list[dict]) -> float:
     return history[-1]["val_loss"] - history[-1]["train_loss"]
 
 
-def cure(ladder: list[dict], total: int) -> str:
+def cure(ladder: list[dict], total: int, recipes: dict) -> str:
     """The sentence that ties rung 5 back to Q12/Q15's diagnosis, from the two rungs' histories:
     whether augmentation narrowed the final gap between validation and training loss (GAP_CUTS,
     borderline within GAP_MARGIN of a cut), and whether it lowered the validation loss itself."""
@@ -167,8 +192,11 @@ def cure(ladder: list[dict], total: int) -> str:
     as_shown = round(ratio, 2)
     near = [cut for cut in GAP_CUTS if near_cut(as_shown, cut, GAP_MARGIN)]
     edge = f"; borderline: the ratio {as_shown:.2f} lies within {GAP_MARGIN} of the cut at {near[0]}" if near else ""
-    return (f"Q12 and Q15 diagnose overfitting: the training loss keeps falling while the validation loss stops "
-            f"improving. Rung 5 applies the usual cure, data augmentation. On this one seed it {width} the gap between "
+    longer = recipes["5"]["epochs"] != recipes["2"]["epochs"]
+    return (f"Data augmentation is the usual cure for overfitting, the pattern Q12 and Q15 look for: the training loss "
+            f"keeps falling while the validation loss stops improving. Rung 5 adds it to rung 2"
+            + (f", and also trains {recipes['5']['epochs']} epochs against rung 2's {recipes['2']['epochs']}" if longer
+               else "") + f". On this one seed it {width} the gap between "
             f"validation and training loss (after the last epoch {gap(augmented['history']):+.2f} against "
             f"{gap(plain['history']):+.2f} for rung 2; rung 5's training loss is measured on augmented images{edge}) and "
             + (f"lowers the validation loss itself: its lowest is {lowest[5]:.3f} against {lowest[2]:.3f}"
@@ -177,7 +205,9 @@ def cure(ladder: list[dict], total: int) -> str:
             + f". Test accuracy: {with_interval(augmented['test_acc'], total)} against "
               f"{with_interval(plain['test_acc'], total)}, both without test-time averaging "
               f"({with_interval(augmented['test_acc_flip_averaged'], total)} for rung 5 with flip averaging, for "
-              f"comparison only).")
+              f"comparison only)."
+            + (f" No rung trains rung 2's recipe for {recipes['5']['epochs']} epochs without augmentation, so the ladder "
+               f"cannot tell how much of this is the augmentation and how much the longer schedule." if longer else ""))
 
 
 def seeds_sentence(facts: dict, total: int) -> str:
@@ -210,12 +240,12 @@ def render(facts: dict) -> dict[str, str]:
     best, first = max(ladder, key=lambda r: r["test_acc"]), ladder[0]
     text = [f"Data: {data_note(facts['dogset'])}. {seeds_sentence(facts, total)} {provenance_sentence(ladder)}", "",
             header, "|---:|---|---:|---:|---:|---:|---:|" + "---:|" * len(watched), *rows, "",
-            f"What each rung bought, against the rung before: {'; '.join(steps)}. The best rung, {best['step']}, reaches "
+            f"What each rung bought, against the rung before (from the unrounded accuracies): {'; '.join(steps)}. The best rung, {best['step']}, reaches "
             f"**{shown(best['test_acc']):.1f}%**, {shown(best['test_acc']) / shown(first['test_acc']):.1f}× the homework "
             f"protocol's {shown(first['test_acc']):.1f}% on the same images"
             + (": the homework's low accuracy is its network's and training recipe's, not the data's. The ladder "
                "cannot split the two: the big step is rung 2, where the network and the recipe change together."
-               if best["test_acc"] >= 2 * first["test_acc"] else "."),
+               if best["test_acc"] >= 2 * first["test_acc"] else ".") + " " + separable(ladder, recipes),
             f"Rungs 2 and 4 train {recipe['epochs']} epochs of batch {recipe['batch_size']} with AdamW (max lr "
             f"{recipe['max_lr']:g}, weight decay {recipe['weight_decay']:g}) on a one-cycle schedule, keeping the weights "
             f"of the epoch with the lowest validation loss; rung 5 the same for {recipes['5']['epochs']} epochs. "
@@ -223,7 +253,7 @@ def render(facts: dict) -> dict[str, str]:
     if watched:
         text.append(weights_sentence(facts, watched) + " " + recall_sentence(facts, watched))
     if 5 in by_step:
-        text += ["", cure(ladder, total)]
+        text += ["", cure(ladder, total, recipes)]
     return {"Beyond": "\n".join(text)}
 
 

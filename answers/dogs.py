@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 
 from answers.words import (agree, borderline, near_cut, tie_note, pct_spread, plural, sample_half_width, sample_noise,
-                           seed_list, shown_difference, span)
+                           seed_list, rounded_difference, span)
 from harness.stats import mean_sd
 
 
@@ -184,29 +184,30 @@ def restore_best(facts: dict, curves: dict) -> str:
     both noises of that number: its spread over seeds and one model's test-sample interval."""
     runs, total = facts["per_seed"], facts["dogset"]["counts"]["test"]
     last, best = [run["test_acc"] for run in runs], [run["test_acc_best_weights"] for run in runs]
-    difference = shown_difference(100 * mean_sd(best)[0], 100 * mean_sd(last)[0])
+    change = rounded_difference(100 * mean_sd(best)[0], 100 * mean_sd(last)[0])
     spread, half = 100 * mean_sd(last)[1], sample_half_width(mean_sd(last)[0], total)
     ties = [tie_note(run["seed"], run["test_acc_best_weights"], run["test_acc"]) for run in runs
             if near_cut(run["test_acc_best_weights"] - run["test_acc"], 0.0, 1 / total)]
     late, n = curves["latest_stop"], curves["seeds"]
-    if abs(float(difference)) <= float(f"{spread:.1f}"):
+    if abs(float(change)) <= float(f"{spread:.1f}"):
         judged = (f"That is within the spread of the homework's number across seeds ({spread:.1f} points), and within "
                   f"one model's test-sample interval (±{half:.1f} points on {total:,} images): the answer stands either "
                   f"way.")
-    elif abs(float(difference)) <= float(f"{half:.1f}"):
+    elif abs(float(change)) <= float(f"{half:.1f}"):
         judged = (f"That is more than the spread across seeds ({spread:.1f} points) but within one model's test-sample "
                   f"interval (±{half:.1f} points on {total:,} images): small beside the noise the number carries anyway, "
                   f"so the answer stands either way.")
     else:
         judged = (f"That is more than both the spread over seeds ({spread:.1f} points) and one model's test-sample "
                   f"interval (±{half:.1f} points): the last epoch's weights, which the homework's rule keeps, "
-                  + ("cost accuracy here." if float(difference) > 0 else "are the better ones here."))
+                  + ("cost accuracy here." if float(change) > 0 else "are the better ones here."))
     return (f"The homework's rule compares each epoch with the one before, so a noisy validation loss can keep training "
             f"past its minimum (seed {late['seed']} stopped at epoch {late['epochs']}, {late['after_best']} epochs "
             f"after its lowest validation loss). The weights of the lowest-validation-loss epoch (what Keras' "
             f"`restore_best_weights` keeps) reach {pct_spread(best)} test accuracy against {pct_spread(last)} for the "
-            f"last epoch's, the homework's number: a difference of {difference} ± "
-            f"{100 * curves['best_weights_gain_sd']:.1f} points, paired by seed on the same test images, better in "
+            f"last epoch's, the homework's number: a difference of {change} ± "
+            f"{100 * curves['best_weights_gain_sd']:.1f} points (from the unrounded accuracies), paired by seed on the same "
+            f"test images, better in "
             f"{borderline(curves['best_weights_better_in'], n, ties)}. {judged}")
 
 

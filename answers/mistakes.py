@@ -9,7 +9,7 @@ import math
 import statistics
 from typing import Sequence
 
-from answers.words import agree, in_words, pct_spread, plural, sample_half_width, shown_difference, span
+from answers.words import agree, in_words, pct_spread, plural, sample_half_width, rounded_difference, span
 from answers.old_sheet import OLD_SHEET_TEST_IMAGES, epochs_match, same_images, widened_range
 from harness.stats import mean_sd, wilson_interval
 
@@ -97,9 +97,9 @@ def measurable(correct: Sequence[float], mistaken: Sequence[float]) -> bool:
 
 
 def paired_words(correct: Sequence[float], mistaken: Sequence[float]) -> str:
-    """'−4.3 ± 0.9 points': the mean paired difference (as the shown means give it) ± its standard error."""
+    """'−4.3 ± 0.9 points': the mean paired difference (from the unrounded accuracies) ± its standard error."""
     differences = paired_differences(correct, mistaken)
-    change = shown_difference(100 * statistics.fmean(mistaken), 100 * statistics.fmean(correct))
+    change = rounded_difference(100 * statistics.fmean(mistaken), 100 * statistics.fmean(correct))
     if len(differences) < 2:
         return f"{change} points"
     return f"{change} ± {100 * mean_sd(differences)[1] / math.sqrt(len(differences)):.1f} points"
@@ -336,7 +336,10 @@ def old_number_words(facts: dict, network: str) -> str:
             f"images; 95% interval {interval_words(*wilson_interval(old_correct, OLD_SHEET_TEST_IMAGES))}) after "
             f"{old['epochs']} epochs lies {place} the widened range of the key's recipe, which reaches {seeds}% over "
             f"{plural(len(homework['test_acc']), 'seed')} (widened: {interval_words(low, high)}) in "
-            f"{span(homework['epochs'])} epochs. By the rule it is consistent with "
+            f"{span(homework['epochs'])} epochs. "
+            + (f"Taking its {old['epochs']} epochs, the cap, as its run's count (it may quote the cap), by the rule it "
+               f"is consistent with " if old["epochs"] == facts["settings"]["epochs"] else
+               "By the rule it is consistent with ")
             + (named + (", which this number cannot tell apart" if len(matches) > 1 else "") if matches
                else "none of the rows"))
     by_accuracy_only = [side_name(name, facts) for name, accuracy, epochs in old_sheet_fits(facts, network)
@@ -392,7 +395,8 @@ def render(facts: dict) -> dict[str, str]:
         f"images (the test-sample noise the seeds do not show). What the student observes needs no correct run to "
         f"compare with; the difference from the correct recipe does. Differences are paired by seed (the slip's run "
         f"minus the correct run with the same seed, hence the same initial weights and batch order), shown as mean ± "
-        f"standard error, and computed from the means as shown. An effect counts as measurable when it is at least "
+        f"standard error, and computed from the unrounded accuracies (so one can differ by 0.1 from the difference of "
+        f"the means shown). An effect counts as measurable when it is at least "
         f"{100 * MIN_EFFECT:.0f} point and its 95% t interval (mean ± t × standard error{t}) excludes 0; a slip that "
         f"lets the test set steer training is invalid whatever the number.", "",
         *table, "",

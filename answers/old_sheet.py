@@ -50,10 +50,14 @@ def correction(question: str, facts: dict) -> tuple[str, str, str]:
     if accuracy_fits and epochs_fit:
         verdict = "**right** within the noise of seeds and test images, in accuracy and in epochs"
     elif accuracy_fits:
-        verdict = (f"the accuracy is within the noise of seeds and test images, but the epochs are not: the homework's "
-                   f"stopping rule ends every seed's run after {min(epochs)}–{max(epochs)} epochs, not "
-                   f"{old['epochs']}, so the old run did not stop as the homework says (the appendix \"Common mistakes\" "
-                   f"names the measured slips that fit both)")
+        cap = facts["settings"]["epochs"]
+        verdict = (f"the accuracy is within the noise of seeds and test images, but the epochs do not fit: under the "
+                   f"homework's stopping rule every seed of the key stops after {min(epochs)}–{max(epochs)} epochs, while "
+                   f"the old key reports {old['epochs']}"
+                   + (", the cap: it may quote the cap rather than its run's count, or its run did not stop by the "
+                      "rule (the appendix \"Common mistakes\" names the measured slips that fit the latter)"
+                      if old["epochs"] == cap else
+                      " (the appendix \"Common mistakes\" names the measured slips that fit both)"))
     else:
         verdict = (("too low" if old["test_acc"] < low else "too high") + " for seed or test-sample noise: most likely "
                    "a slip in the old code (the appendix \"Common mistakes\" names the measured slips that fit it)")

@@ -2,11 +2,14 @@
 has its own tensor type. Facts from q02_autograd.py (results/q02.json)."""
 from __future__ import annotations
 
+# The views and the copy: tests/test_theory.py::test_q1_views_share_memory_and_reshape_copies_a_transposed_tensor
 Q1 = ("A tensor is an n-dimensional array of numbers of one type: a scalar has 0 dimensions, a vector 1, a matrix 2, "
       "a batch of RGB images 4 (`[N, C, H, W]`). A `torch.Tensor` stores its values in one block of memory and "
-      "describes them with a `dtype`, a `shape` and `strides` (so reshaping, transposing and slicing are views without "
-      "copies), lives on a `device` (CPU or GPU), and can record the operations applied to it for automatic "
-      "differentiation (`requires_grad`). Every input, weight, activation and gradient in the scripts here is one.")
+      "describes them with a `dtype`, a `shape` and `strides` (so transposing, slicing and `view` give views that "
+      "share that memory without copying; `reshape` gives a view when the strides allow one and a copy otherwise, as "
+      "after a transpose, where `view` refuses), lives on a `device` (CPU or GPU), and can record the operations "
+      "applied to it for automatic differentiation (`requires_grad`). Every input, weight, activation and gradient in "
+      "the scripts here is one.")
 
 Q2 = ("Automatic differentiation computes exact derivatives of a program by applying the chain rule to each elementary "
       "operation it performs. In PyTorch, `autograd` records the operations of the forward pass as a graph; "
@@ -21,6 +24,7 @@ Q2 = ("Automatic differentiation computes exact derivatives of a program by appl
       "Python gets exact gradients with no hand-derived backward code, and changing the model never means "
       "re-deriving its derivatives.")
 
+# The shared memory: tests/test_theory.py::test_q3_from_numpy_and_numpy_share_memory_on_the_cpu
 Q3 = ("A NumPy array has no gradient tracking and runs only on the CPU. A `torch.Tensor` offers the same array "
       "operations plus (1) autograd: operations on tensors with `requires_grad=True` build the graph that `backward()` "
       "differentiates, which is what training needs; (2) devices: `.to('cuda')` moves data and computation to a GPU "

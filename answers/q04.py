@@ -16,9 +16,9 @@ def cache_bytes(size: str) -> int:
     return int(number) * {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}[unit]
 
 
-def mib(size: int) -> str:
-    """Bytes as '180 MiB'."""
-    return f"{size / 2**20:,.0f} MiB"
+def binary_size(size: int) -> str:
+    """Bytes as '180 MiB', or as '512 KiB' below one MiB (which would round to '0 MiB' or '1 MiB')."""
+    return f"{size / 2**20:,.0f} MiB" if size >= 2**20 else f"{size / 2**10:,.0f} KiB"
 
 
 def l3_relation(full: dict) -> str:
@@ -77,22 +77,22 @@ def cache_test(full: dict) -> str:
     change = (f"From {small['n']:,} to {large['n']:,} examples the cost changes by {rise:+.0%}, "
               + ("more than that spread" if beyond_spread(rise, verdict["step_cost_repeat_spread"]) else "within that spread"))
     relation = l3_relation(full)
-    l3 = mib(cache_bytes(full["cpu_caches"]["L3"])) if relation != "unknown" else None
+    l3 = binary_size(cache_bytes(full["cpu_caches"]["L3"])) if relation != "unknown" else None
     if verdict["cache_effect"]:
-        return (f"{change}: the {mib(large['train_tensor_bytes'])} of training tensors no longer fit in the {l3} L3 cache "
-                f"this CPU reports, which the {mib(small['train_tensor_bytes'])} of {small['n']:,} examples do, so randomly "
+        return (f"{change}: the {binary_size(large['train_tensor_bytes'])} of training tensors no longer fit in the {l3} L3 cache "
+                f"this CPU reports, which the {binary_size(small['train_tensor_bytes'])} of {small['n']:,} examples do, so randomly "
                 f"drawn batches come more often from main memory. That makes a line fitted on 500–2,000 examples "
                 f"under-predict" + (", as it did here." if full["relative_error"] < 0 else
                                     "; here the timing noise outweighed it and the line over-predicted."))
     if relation == "outgrows":
-        return (f"{change}, although the {mib(large['train_tensor_bytes'])} of training tensors outgrow the {l3} L3 cache "
-                f"this CPU reports and the {mib(small['train_tensor_bytes'])} of {small['n']:,} examples fit in it: no "
+        return (f"{change}, although the {binary_size(large['train_tensor_bytes'])} of training tensors outgrow the {l3} L3 cache "
+                f"this CPU reports and the {binary_size(small['train_tensor_bytes'])} of {small['n']:,} examples fit in it: no "
                 f"effect of the data outgrowing the caches shows at these sizes.")
     why = {"unknown": "This CPU reports no L3 size, so whether the data outgrew its caches is unknown",
-           "fits": f"Even the largest training tensors here ({mib(large['train_tensor_bytes'])}) fit in the {l3} L3 cache "
+           "fits": f"Even the largest training tensors here ({binary_size(large['train_tensor_bytes'])}) fit in the {l3} L3 cache "
                    f"this CPU reports, so on this machine these sizes cannot show an effect of the data outgrowing the "
                    f"caches (a CPU with a smaller L3 would test it)",
-           "exceeds": f"Even the smallest training tensors here ({mib(small['train_tensor_bytes'])}) exceed the {l3} L3 "
+           "exceeds": f"Even the smallest training tensors here ({binary_size(small['train_tensor_bytes'])}) exceed the {l3} L3 "
                       f"cache this CPU reports, so these sizes cannot compare data in the cache with data outside it"}
     return f"{change}. {why[relation]}."
 
@@ -146,7 +146,7 @@ def answer_q5(f: dict) -> str:
                             f"than the runs the line was fitted on."}[verdict["full_cost"]]))
     text += ("\n\nDoes a step get dearer as the data grows? Training on n random examples, the sizes taking turns, "
              f"median of {full['step_cost_repeats']} runs of at least {full['step_cost_min_steps']:,} steps: " + ", ".join(
-                 f"{c['us_per_step']:.0f} µs at n = {c['n']:,} ({mib(c['train_tensor_bytes'])} of training tensors)"
+                 f"{c['us_per_step']:.0f} µs at n = {c['n']:,} ({binary_size(c['train_tensor_bytes'])} of training tensors)"
                  for c in full["step_costs"]) + f"; the repeats of one size spread by up to "
                  f"{verdict['step_cost_repeat_spread']:.0%}. {cache_test(full)}")
     text += (f"\n\nThe {full['size']:,}-example model reaches {full['test_acc']:.1%} on its seed's balanced Q6 test set and "
@@ -211,7 +211,7 @@ def draw(facts: dict) -> dict:
         for name, size in full["cpu_caches"].items():
             if name in ("L2", "L3"):
                 ax.axvline(cache_bytes(size) / 2**20, color="grey", linestyle=":")
-                ax.text(cache_bytes(size) / 2**20, 5, f" {name} {mib(cache_bytes(size))}", fontsize=7, va="bottom")
+                ax.text(cache_bytes(size) / 2**20, 5, f" {name} {binary_size(cache_bytes(size))}", fontsize=7, va="bottom")
         ax.set(xscale="log", xlabel="training tensors (MiB, log scale)", ylabel="µs per SGD step",
                title="Q5: cost per step as the data grows",
                ylim=(0, 1.2 * max(full["fit_us_per_step"], *(c["us_per_step"] for c in costs))))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from answers.mnist import describe_mnist
-from answers.words import borderline, compare, near_cut, pct_spread, seed_list, shown_difference
+from answers.words import borderline, compare, near_cut, pct_spread, seed_list, rounded_difference
 from harness.stats import mean_sd
 
 
@@ -33,14 +33,14 @@ def judge_q7(runs: list[dict], test_size: int) -> dict:
 
 
 def shown_gain(runs: list[dict], key: str) -> str:
-    """The mean accuracy's change from the smallest to the largest set, in points, as the shown means give it."""
-    return shown_difference(100 * mean_sd(runs[-1][f"{key}_per_seed"])[0], 100 * mean_sd(runs[0][f"{key}_per_seed"])[0])
+    """The mean accuracy's change from the smallest to the largest set, in points, from the unrounded means."""
+    return rounded_difference(100 * mean_sd(runs[-1][f"{key}_per_seed"])[0], 100 * mean_sd(runs[0][f"{key}_per_seed"])[0])
 
 
 def shown_steps(runs: list[dict], key: str) -> list[str]:
-    """The mean accuracy's change from each size to the next, in points, as the shown means give it."""
+    """The mean accuracy's change from each size to the next, in points, from the unrounded means."""
     means = [100 * mean_sd(r[f"{key}_per_seed"])[0] for r in runs]
-    return [shown_difference(b, a) for a, b in zip(means, means[1:])]
+    return [rounded_difference(b, a) for a, b in zip(means, means[1:])]
 
 
 def last_step(runs: list[dict], key: str, test_size: int) -> dict:
@@ -95,7 +95,7 @@ def trend(runs: list[dict], key: str, verdict: dict, label: str, seeds: list[int
             f"{pct_spread(last[f'{key}_per_seed'])} with {last['size']:,} (mean ± sd over seeds); it increases at every "
             f"step in {monotone}, and the gain from the smallest to the largest set is {gain} ± "
             f"{100 * verdict['gain_sd']:.1f} points. From one size to the next the mean changes by {', '.join(steps)} "
-            f"points{', each step smaller than the one before' if diminishing(steps) else ''}; the last step, "
+            f"points (differences of the unrounded means){', each step smaller than the one before' if diminishing(steps) else ''}; the last step, "
             f"{final['shown']} ± {final['sd']:.1f} points over seeds, is {'within' if final['within'] else 'beyond'} its "
             f"noise ({final['rule']}, {final['noise']:.1f} points).")
 

@@ -85,9 +85,9 @@ def cause(q9: dict, train_counts: list[int]) -> list[str]:
     """Why the breed is hard, as far as the facts tell: a shortage of training images only when
     it has fewer than SCARCE of the other breeds' median, then what 64×64 pixels leave to go on."""
     breed, n, median = q9["breed"], q9["breed_train_images"], q9["median_train_images_other_breeds"]
-    pixels = ("at 64×64 pixels the network has little besides colour, brightness and coarse shape to go on, so an image "
-              "whose colours, lighting or framing match another breed's typical pictures better than its own breed's is "
-              "given to that breed with confidence.")
+    pixels = ("what sends these images to another breed is not measured here: the key measures only their brightness "
+              "and contrast against their own breed's average (above), not how they resemble the breed they were "
+              "taken for.")
     if n < SCARCE * median:
         return [f"The main cause is in the data: {breed} has only {n:,} training images against a median of {median:,.0f} "
                 f"for the other breeds, so the networks seldom predict it at all (on average "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from answers.old_sheet import correction
 from answers.dogs import data_note, describe_dog, draw_histories, reading, training_summary
-from answers.words import borderline, near_cut, pct_spread, shown_difference, tie_note
+from answers.words import borderline, near_cut, pct_spread, rounded_difference, tie_note
 from harness.stats import mean_sd
 
 
@@ -37,18 +37,19 @@ def compare_with_mlp(facts: dict) -> str:
         return "_The MLP results hold none of these seeds; run both scripts with the same --seeds to compare them._"
     total = facts["dogset"]["counts"]["test"]
     cnn, base = [c for _, c, _ in pairs], [m for _, _, m in pairs]
-    difference = shown_difference(100 * mean_sd(cnn)[0], 100 * mean_sd(base)[0])
+    change = rounded_difference(100 * mean_sd(cnn)[0], 100 * mean_sd(base)[0])
     ties = [tie_note(s, c, m) for s, c, m in pairs if near_cut(c - m, 0.0, 1 / total)]
     cnn_parameters = facts["weights"]["parameters"]
     return (f"Against the MLP of Q11, seed by seed on the same {total:,} test images (CNN − MLP test accuracy): "
-            + ", ".join(f"seed {s} {shown_difference(100 * c, 100 * m)}" for s, c, m in pairs)
+            + ", ".join(f"seed {s} {rounded_difference(100 * c, 100 * m)}" for s, c, m in pairs)
             + f" points. Over these seeds the CNN reaches {pct_spread(cnn)} against the MLP's {pct_spread(base)}: a "
-              f"difference of {difference} ± {100 * mean_sd([c - m for c, m in zip(cnn, base)])[1]:.1f} points, paired "
-              f"by seed. The CNN wins in {borderline(sum(c > m for c, m in zip(cnn, base)), len(pairs), ties)}, with "
+              f"difference of {change} ± {100 * mean_sd([c - m for c, m in zip(cnn, base)])[1]:.1f} points, paired "
+              f"by seed (each difference from the unrounded accuracies). The CNN wins in "
+              f"{borderline(sum(c > m for c, m in zip(cnn, base)), len(pairs), ties)}, with "
               f"{cnn_parameters:,} parameters against the MLP's {mlp['parameters']:,} "
               f"({mlp['parameters'] / cnn_parameters:.0f}× fewer)."
             + (" Convolutions share each small filter across the whole image, so the CNN learns local patterns wherever "
-               "they appear with far fewer weights." if float(difference) > 0 else ""))
+               "they appear with far fewer weights." if float(change) > 0 else ""))
 
 
 def render(facts: dict) -> dict[str, str]:

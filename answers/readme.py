@@ -18,10 +18,19 @@ def minutes(seconds: float) -> str:
     return f"{seconds / 60:.1f} min"
 
 
-def _machine(facts: dict[str, dict]) -> str:
-    """The CPU the key's runs recorded (their results' meta), one name if they agree."""
-    cpus = sorted({f["meta"]["cpu"] for f in facts.values() if isinstance(f.get("meta"), dict) and "cpu" in f["meta"]})
-    return " and ".join(cpus) if cpus else "an unrecorded CPU"
+def _machines(facts: dict[str, dict]) -> str:
+    """The CPUs the key's runs recorded in their results' meta, each with its core count when every
+    run on it recorded the same one, and the Python and torch they ran."""
+    metas = [f["meta"] for f in facts.values() if isinstance(f.get("meta"), dict) and "cpu" in f["meta"]]
+    if not metas:
+        return "on an unrecorded CPU"
+    cores: dict[str, set] = {}
+    for meta in metas:
+        cores.setdefault(meta["cpu"], set()).add(meta.get("cores"))
+    cpus = [cpu + (f" ({next(iter(n))} cores)" if len(n) == 1 and None not in n else "")
+            for cpu, n in sorted(cores.items())]
+    versions = sorted({f"Python {m['python']}, torch {m['torch']}" for m in metas if "python" in m and "torch" in m})
+    return f"on {' and '.join(cpus)}" + (f", with {' and '.join(versions)}" if versions else "")
 
 
 def _reproduce(run_all: dict) -> list[str]:
@@ -54,7 +63,7 @@ def _ladder(beyond: dict) -> str:
 
 def measured_section(facts: dict[str, dict]) -> str:
     """The Markdown between the README's MARKERS, from the facts of results/*.json."""
-    lines = [MARKERS[0], f"Measured on this project's 2-core machine ({_machine(facts)}), each from the run "
+    lines = [MARKERS[0], f"Measured {_machines(facts)} (as each results file records them), each from the run "
              "that wrote the committed files:", ""]
     if "run_all" in facts:
         lines += _reproduce(facts["run_all"])

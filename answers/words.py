@@ -53,12 +53,11 @@ def near_cut(value: float, cut: float, margin: float) -> bool:
     return abs(value - cut) <= margin + 1e-9
 
 
-def shown_difference(value: float, reference: float, digits: int = 1) -> str:
-    """`value` − `reference` as the numbers are shown: the difference of the two values rounded
-    to `digits`, signed, so it agrees with the rounded numbers beside it (31.04 against 29.66
-    shows as 31.0 against 29.7 and gives '+1.3', never '+1.4')."""
-    difference = float(f"{value:.{digits}f}") - float(f"{reference:.{digits}f}")
-    return f"{difference + 0.0:+.{digits}f}"  # + 0.0 turns -0.0 into 0.0
+def rounded_difference(value: float, reference: float, digits: int = 1) -> str:
+    """`value` − `reference`, signed, rounded once from the unrounded values (31.04 against 29.66
+    gives '+1.4', although the two show as 31.0 and 29.7): a difference never carries the
+    rounding of the numbers beside it, and the sheet says so where it sets them side by side."""
+    return f"{round(value - reference, digits) + 0.0:+.{digits}f}"  # + 0.0 turns -0.0 into 0.0
 
 
 def sample_half_width(accuracy: float, total: int) -> float:

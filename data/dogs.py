@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image, UnidentifiedImageError
 
-from harness.base import REPO_ROOT, UserError, resolve_dir
+from harness.base import REPO_ROOT, UserError, resolve_dir, shown_path
 from harness.outputs import atomic_write
 
 DEFAULT_DOGSET_DIR = REPO_ROOT / "data" / "DogSet"
@@ -367,4 +367,4 @@ class DogsDataset:
     def summary(self) -> str:
         """One line naming the data and its split, for figure subtitles and logs."""
         c = self.counts()
-        return f"{self.source} [{self.path}]: train {c['train']:,} / valid {c['valid']:,} / test {c['test']:,}"
+        return f"{self.source} [{shown_path(self.path)}]: train {c['train']:,} / valid {c['valid']:,} / test {c['test']:,}"

@@ -22,6 +22,22 @@ def resolve_dir(given: str | Path | None, variable: str, default: Path) -> tuple
     return (Path(named), True) if named else (default, False)
 
 
+def shown_path(path: str | Path) -> str:
+    """`path` as results files and answer sheets record it: relative to the repository root
+    (`../shared/data/DogSet`, `data/mnist`), so that a committed key names no folder of the
+    machine that made it and reads the same from any clone."""
+    return os.path.relpath(Path(path).absolute(), REPO_ROOT)
+
+
+def shown_command(argv: list[str]) -> str:
+    """A command line as results files record it: the script's name, then its arguments with
+    every absolute path (alone or after `--flag=`) shown by `shown_path`."""
+    def shown(arg: str) -> str:
+        flag, equals, value = arg.rpartition("=") if arg.startswith("--") else ("", "", arg)
+        return f"{flag}{equals}{shown_path(value)}" if os.path.isabs(value) else arg
+    return " ".join([Path(argv[0]).name, *map(shown, argv[1:])])
+
+
 def check_writable_dir(path: Path, what: str) -> Path:
     """Create `path` if needed and prove it writable by writing and removing a probe file;
     a user error naming `what` (e.g. '--out') otherwise."""

@@ -100,8 +100,10 @@ class TrainedDogModel:
 
 def checkpoint_of(script: DogScript, data: DogsDataset, seed: int, settings: DogSettings,
                   checkpoints: Path) -> tuple[Path, str]:
-    """(file, key) of the saved model for this network, recipe, preparation, settings, seed and data bytes."""
-    key = model_key(script.network(), script.train, dataclasses.asdict(dataclasses.replace(settings, threads=None)),
+    """(file, key) of the saved model for this network, recipe, preparation, settings, seed and data
+    bytes. The settings include the thread count: another count sums in another order and can
+    change the last bits of the weights, so a model trained on 2 threads never stands in for 1."""
+    key = model_key(script.network(), script.train, dataclasses.asdict(settings),
                     seed, data.fingerprint, recipe_fingerprint(script.prepare))
     return checkpoints / f"dog_{script.network.__name__}_seed{seed}_{key}.pt", key
 

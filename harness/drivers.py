@@ -17,6 +17,7 @@ from harness.cli import (add_dog_flags, add_mnist_flags, base_parser, flags_off_
                         unique_seeds)
 from harness.dog_runs import DogScript, DogSettings, TrainedDogModel, load_dogset, train_seeds, weight_count
 from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_data, check_sizes, data_title
+from harness.base import shown_path
 from harness.outputs import Destination, choose_destination
 from harness.runtime import run_metadata
 from harness.stats import mean_sd
@@ -64,7 +65,7 @@ def start_mnist_question(description: str, defaults: MnistSettings,
 
 def dog_data_facts(data: DogsDataset) -> dict:
     """What every DogSet answer says about its data."""
-    return {"source": data.source, "path": str(data.path), "counts": data.counts(), "fingerprint": data.fingerprint,
+    return {"source": data.source, "path": shown_path(data.path), "counts": data.counts(), "fingerprint": data.fingerprint,
             "rebuilt": "rebuilt" in data.source}
 
 

@@ -109,7 +109,7 @@ def train_one_size(network: Network, recipe: MnistRecipe, mnist_dir: Path | None
     """
     split = load_mnist_data(size // 10, settings.test_per_class, mnist_folder=mnist_dir, seed=seed)
     model = network()
-    key = model_key(model, recipe, dataclasses.replace(settings, threads=1).__dict__, seed, split.train_features,
+    key = model_key(model, recipe, dataclasses.asdict(settings), seed, split.train_features,
                     split.train_targets)
     path = checkpoints / f"mnist_{network.__name__}_n{size}_seed{seed}_{key}.pt"
     record = load_checkpoint(path, key, model) if reuse else None

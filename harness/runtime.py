@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import platform
 import sys
 from datetime import datetime, timezone
@@ -10,6 +11,8 @@ from pathlib import Path
 from typing import Iterator
 
 import torch
+
+from harness.base import shown_command
 
 # The batch of every test and prediction pass: bench/bench_evaluate.py measures 128–256 as the
 # fastest for the CNN on one thread.
@@ -57,9 +60,10 @@ def run_metadata() -> dict:
     """Where and how a run happened: recorded in every results file."""
     return {
         "date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "command": shown_command(sys.argv),
         "device": "cpu",
         "cpu": cpu_model(),
+        "cores": os.cpu_count(),
         "torch": torch.__version__,
         "python": platform.python_version(),
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -198,3 +199,16 @@ def pytest_collection_modifyitems(items: list) -> None:
         path = item.nodeid.split("::")[0]
         return SLOWEST_FILES.index(path) if path in SLOWEST_FILES else len(SLOWEST_FILES)
     items.sort(key=rank)  # stable: within a file, the written order
+
+
+ABSOLUTE_PATH = re.compile(r"(?:^|[\s\[(`\"'=])(/[\w.-]+(?:/[\w.-]+)+)")
+
+
+def absolute_paths(text: str) -> list[str]:
+    """Every absolute path of at least two parts in `text` (`/work/run`, `/tmp/x/y`)."""
+    return [m.group(1) for m in ABSOLUTE_PATH.finditer(text)]
+
+
+def key_files(root: Path) -> list[Path]:
+    """The answer sheet and the results files of a run (or of the committed key) in `root`."""
+    return [root / "ANSWERS.md", *sorted((root / "results").glob("*.json"))]

@@ -8,7 +8,7 @@ import pytest
 
 from answers import dogs, q02, q04, q06, q08, q15, q18
 from answers.words import (agree, borderline, compare, near_cut, pct_spread, sample_half_width, sample_noise, sentence,
-                           shown_difference, span)
+                           rounded_difference, span)
 from conftest import REPO, assert_facts_not_paragraphs, render_without_torch
 
 
@@ -27,10 +27,13 @@ def test_single_seed_and_ties():
     assert sentence("collie (195 training images)") == "Collie (195 training images)"
 
 
-def test_a_shown_difference_agrees_with_the_shown_numbers():
-    assert shown_difference(31.04, 29.66) == "+1.3"  # shown as 31.0 and 29.7; the raw difference 1.38 would show +1.4
-    assert shown_difference(29.66, 31.04) == "-1.3" and shown_difference(30.04, 29.96) == "+0.0"
-    assert shown_difference(0.5, 0.25, digits=2) == "+0.25"
+def test_a_difference_is_rounded_once_from_the_unrounded_values():
+    """31.04 and 29.66 show as 31.0 and 29.7, but their difference is 1.38: +1.4, never the +1.3 of
+    the rounded numbers (the sheet's "from the unrounded accuracies")."""
+    assert rounded_difference(31.04, 29.66) == "+1.4"
+    assert rounded_difference(29.66, 31.04) == "-1.4" and rounded_difference(30.04, 29.96) == "+0.1"
+    assert rounded_difference(30.01, 30.03) == "+0.0"  # a difference that rounds to zero reads +0.0, never -0.0
+    assert rounded_difference(0.5, 0.25, digits=2) == "+0.25"
 
 
 def test_a_count_at_its_cut_is_worded_as_borderline():
@@ -152,17 +155,18 @@ def test_q7_says_diminishing_returns_and_a_last_step_within_noise_not_that_the_c
     # steps +5.0, +3.7, +0.7 points; the last one +0.7 ± 1.5 over three seeds is within two standard errors (1.7)
     runs = q7_runs([[0.80, 0.85, 0.89, 0.91], [0.81, 0.86, 0.89, 0.88], [0.80, 0.85, 0.89, 0.90]])
     text = q7_words(runs, q06.judge_q7(runs, test_size=1000))
-    assert "the mean changes by +5.0, +3.7, +0.7 points, each step smaller than the one before" in text
+    assert ("the mean changes by +5.0, +3.7, +0.7 points (differences of the unrounded means), each step smaller than "
+            "the one before") in text
     assert "each step adds less than the one before (diminishing returns)" in text
     assert "cannot tell whether the curve is still rising at 2,000 examples" in text and "has not levelled" not in text
     steady = q7_runs([[0.80, 0.85, 0.89, 0.93], [0.81, 0.86, 0.90, 0.94], [0.80, 0.85, 0.89, 0.93]])
     assert "the curve is still rising at 2,000 examples." in q7_words(steady, q06.judge_q7(steady, test_size=1000))
 
 
-def test_q7_gain_agrees_with_the_shown_means():
-    runs = q7_runs([[0.8504, 0.8646], [0.8504, 0.8646]])  # shown 85.0% and 86.5%; the raw gain 1.42 would show +1.4
+def test_q7_gain_is_rounded_once_from_the_unrounded_means():
+    runs = q7_runs([[0.8504, 0.8646], [0.8504, 0.8646]])  # shown 85.0% and 86.5%; the gain 1.42 shows +1.4
     text = q7_words(runs, q06.judge_q7(runs, test_size=1000))
-    assert "from 85.0 ± 0.0% with 500 examples to 86.5 ± 0.0% with 1,000" in text and "set is +1.5 ± 0.0 points" in text
+    assert "from 85.0 ± 0.0% with 500 examples to 86.5 ± 0.0% with 1,000" in text and "set is +1.4 ± 0.0 points" in text
 
 
 # --- Q12/Q15: overfitting, its onset, or still improving ------------------------------------
@@ -274,12 +278,12 @@ def test_the_restore_best_comparison_against_both_noises(last, best, verdict):
     assert verdict in text and "paired by seed on the same test images" in text
 
 
-def test_the_restore_best_difference_agrees_with_the_shown_accuracies_and_ties_are_borderline():
+def test_the_restore_best_difference_is_rounded_once_and_ties_are_borderline():
     runs = [dog_run(0, 0.2966, 0.3104, [2.0, 1.8, 1.7]), dog_run(1, 0.2966, 0.3104 - 0.0138 + 1 / 555, [2.0, 1.8, 1.7])]
     text = q12_words(runs)
     best, last = pct_spread([0.3104, 0.2966 + 1 / 555]), pct_spread([0.2966, 0.2966])
     assert f"reach {best} test accuracy against {last}" in text
-    assert f"a difference of {shown_difference(100 * (0.3104 + 0.2966 + 1 / 555) / 2, 29.66)} ±" in text
+    assert f"a difference of {rounded_difference(100 * (0.3104 + 0.2966 + 1 / 555) / 2, 29.66)} ±" in text
     assert "better in all 2 seeds (borderline: seed 1 is within one test image of a tie)" in text
 
 
@@ -289,9 +293,9 @@ def q15_facts(cnn: list[float], mlp: list[float]) -> dict:
             "mlp": {"test_acc": {str(s): a for s, a in enumerate(mlp)}, "parameters": 1581898}}
 
 
-def test_cnn_against_mlp_differences_agree_with_the_shown_accuracies():
+def test_cnn_against_mlp_differences_are_rounded_once_from_the_unrounded_accuracies():
     text = q15.compare_with_mlp(q15_facts([0.3104, 0.30], [0.2966, 0.30 - 1 / 555]))
-    assert "seed 0 +1.3, seed 1 +0.2 points" in text  # 31.0 − 29.7, never the raw +1.4
+    assert "seed 0 +1.4, seed 1 +0.2 points" in text  # 1.38, never 31.0 − 29.7
     assert "the CNN reaches 30.5 ± 0.7% against the MLP's 29.7 ± 0.1%: a difference of +0.8 ±" in text
     assert "paired by seed" in text and "on the same 555 test images" in text
     assert "The CNN wins in all 2 seeds (borderline: seed 1 is within one test image of a tie)" in text
@@ -357,6 +361,16 @@ def test_q9_two_equal_statistics_are_about_the_same():
     assert "brighter than the breed's average by 5 grey levels" in text and "more contrast (std 72.5 vs 55.9)" in text
 
 
+def test_q9_claims_no_cause_it_did_not_measure():
+    """The key measures each hard image's brightness and contrast only: it says so, and never
+    that the image's colours, lighting or framing match another breed's."""
+    q9 = {"breed": "chihuahua", "breed_train_images": 738, "median_train_images_other_breeds": 775.0,
+          "validation_predicted_as_breed_mean": 93, "validation_images": 2000}
+    for counts in ([738, 775, 780], [100, 775, 780]):  # short of examples or not
+        text = " ".join(q08.cause({**q9, "breed_train_images": counts[0]}, counts))
+        assert "not measured here" in text and "framing" not in text and "typical pictures" not in text
+
+
 # --- the committed sheet, from facts, without torch ----------------------------------------
 
 def test_the_committed_sheet_rerenders_byte_for_byte_without_torch(tmp_path):
@@ -395,14 +409,15 @@ def test_the_appendix_ties_rung_5_back_to_q12(final, width):
     assert "Collie (195 training images) and golden_retriever (164 training images)" in text  # a sentence starts capitalised
     assert "rung 5 +10.0 points (against rung 2)" in text and "| 5 | rung 2 + random 4-px crops" in text
 
+RECIPES = {"2": {"epochs": 16}, "5": {"epochs": 40}}  # rung 5 trains longer than rung 2, as on the ladder
 
 
 def test_a_gap_ratio_near_the_cut_is_borderline_and_flip_averaging_names_only_the_breeds_it_moved():
     from answers import beyond
 
     plain = rung(2, 0.6, [(1.0, 1.5), (0.40, 1.12)])  # final gap +0.72
-    near = beyond.cure([plain, rung(5, 0.7, [(1.2, 1.4), (0.40, 0.91)])], 555)  # +0.51: ratio 0.71
-    clear = beyond.cure([plain, rung(5, 0.7, [(1.2, 1.4), (0.40, 0.70)])], 555)  # +0.30: ratio 0.42
+    near = beyond.cure([plain, rung(5, 0.7, [(1.2, 1.4), (0.40, 0.91)])], 555, RECIPES)  # +0.51: ratio 0.71
+    clear = beyond.cure([plain, rung(5, 0.7, [(1.2, 1.4), (0.40, 0.70)])], 555, RECIPES)  # +0.30: ratio 0.42
     assert "narrows" in near and "borderline: the ratio 0.71 lies within 0.1 of the cut at 0.8" in near
     assert "narrows" in clear and "borderline" not in clear
     moved = beyond.flip_moves({"collie": 0.49, "chihuahua": 0.50}, {"collie": 0.49, "chihuahua": 0.53},
@@ -418,6 +433,14 @@ def test_q5_calls_a_full_run_just_outside_the_timed_range_borderline():
     assert "borderline" in at_the_edge(869, 711, 867) and "dearer" in at_the_edge(869, 711, 867)
     assert "cheaper" in at_the_edge(700, 711, 867)
     assert at_the_edge(950, 711, 867) is None  # well outside: the dearer words apply
+
+
+def test_cache_sizes_below_one_mib_are_shown_in_kib():
+    """The Q5 figure's L2 line once read 'L2 0 MiB' for the 512K this CPU reports."""
+    from answers.q04 import binary_size, cache_bytes
+
+    assert binary_size(cache_bytes("512K")) == "512 KiB" and binary_size(cache_bytes("32768K")) == "32 MiB"
+    assert binary_size(180 * 2**20) == "180 MiB"
 
 
 def test_q18_names_the_weights_it_attacks():

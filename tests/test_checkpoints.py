@@ -1,15 +1,21 @@
 """Saved models follow the code: a checkpoint is reused only when the network, the training
 code, the settings and the data are what trained it."""
+import dataclasses
 import json
 import shutil
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import torch
 from torch.utils.data import DataLoader
 
 import q04_mnist_time
 import q06_mnist_acc
+import q11_dog_mlp
+from harness.dog_runs import checkpoint_of
+from harness.mnist_runs import train_one_size
+from models import Digit_Classifier
 from harness.checkpoints import code_fingerprint, model_key, recipe_fingerprint, source_fingerprint
 from conftest import REPO
 
@@ -81,3 +87,23 @@ def test_editing_the_model_in_a_copy_retrains(tmp_path, mnist_dir):
     models.write_text(models.read_text().replace("x = F.relu(self.fc1(x))", "x = torch.tanh(self.fc1(x))", 1))
     assert reused() == 0
     assert code_fingerprint(copy) != code_fingerprint(REPO)
+
+
+def test_the_thread_count_keys_the_saved_dog_models(tmp_path):
+    """Another thread count sums in another order: a model trained on 2 threads is never reused
+    as the homework's 1-thread model (README, speed flags)."""
+    data = SimpleNamespace(fingerprint="the data's bytes")
+    key = {threads: checkpoint_of(q11_dog_mlp.SCRIPT, data, 0, dataclasses.replace(q11_dog_mlp.HOMEWORK, threads=threads),
+                                  tmp_path)[1] for threads in (1, 2)}
+    assert key[1] != key[2]
+    assert key[1] == checkpoint_of(q11_dog_mlp.SCRIPT, data, 0, q11_dog_mlp.HOMEWORK, tmp_path)[1]
+
+
+def test_the_thread_count_keys_the_saved_mnist_models(tmp_path, mnist_dir):
+    settings = dataclasses.replace(q04_mnist_time.HOMEWORK, epochs=1)
+    def trained(threads):
+        return train_one_size(Digit_Classifier, q04_mnist_time.train, mnist_dir, 20, 0,
+                              dataclasses.replace(settings, threads=threads), tmp_path, reuse=True)
+    assert not trained(1).reused
+    assert not trained(2).reused
+    assert trained(1).reused

@@ -209,9 +209,9 @@ def test_measurable_is_a_paired_t_interval_over_seeds(correct, mistaken, expecte
     assert words.measurable(list(correct), list(mistaken)) is expected
 
 
-def test_shown_differences_agree_with_the_shown_numbers():
+def test_differences_are_rounded_once_from_the_unrounded_accuracies():
     crafted = row((0.3104, 0.3104, 0.3104), correct=(0.2966, 0.2966, 0.2966))
-    assert words.difference(crafted, crafted_facts(crafted)) == "+1.3 ± 0.0 points (measurable)"  # 31.0 − 29.7
+    assert words.difference(crafted, crafted_facts(crafted)) == "+1.4 ± 0.0 points (measurable)"  # 1.38, not 31.0 − 29.7
     assert "31.0 ± 0.0%" in words.accuracy_cell(crafted["mistaken"]["test_acc"], 555)
 
 
@@ -286,6 +286,8 @@ def test_the_old_sheet_is_matched_by_the_stated_rule():
            "tell apart" in text
     assert "its accuracy alone would also fit a ReLU after the output layer, whose epochs do not" in text
     assert "(122 of 555 test images; 95% interval 18.7–25.6%)" in text
+    assert "Taking its 100 epochs, the cap, as its run's count (it may quote the cap)" in text  # the old MLP's 100
+    assert "Taking its 65 epochs" not in text  # the old CNN's 65 is a count, not the cap
 
 
 def test_the_old_sheet_hedge_follows_the_data():

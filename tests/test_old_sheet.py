@@ -15,9 +15,19 @@ def test_an_old_number_inside_the_widened_range_is_right_within_the_noise():
 
 
 def test_an_old_number_that_fits_in_accuracy_but_not_in_epochs_is_not_right():
-    """The old MLP ran 100 epochs; a recipe whose rule stops every seed earlier cannot have produced it."""
+    """The old MLP reports 100 epochs, the cap; the key's rule stops every seed earlier. The old
+    key may only quote the cap, so the sheet says what the facts show, not that its run ran on."""
     _, _, measured = correction("Q11", q11_facts([0.20, 0.22, 0.24], epochs=(40, 33, 44)))
-    assert "**right**" not in measured and "the epochs are not" in measured and "after 33–44 epochs" in measured
+    assert "**right**" not in measured and "the epochs do not fit" in measured and "after 33–44 epochs" in measured
+    assert "it may quote the cap rather than its run's count" in measured
+    assert "did not stop as the homework says" not in measured
+
+
+def test_an_old_count_below_the_cap_is_not_said_to_quote_it():
+    facts = q11_facts([0.20, 0.22, 0.24], epochs=(40, 33, 44))
+    facts["settings"]["epochs"] = 200
+    measured = correction("Q11", facts)[2]
+    assert "the epochs do not fit" in measured and "quote the cap" not in measured
 
 
 def test_an_old_number_below_it_points_to_a_slip():

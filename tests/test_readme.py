@@ -1,6 +1,7 @@
 """The README quotes no number that no run produced: its measured section is exactly what
 answers/readme.py writes from the committed results/, and outside that section it states no
 measured time, accuracy or speed."""
+import json
 import re
 from pathlib import Path
 
@@ -45,3 +46,36 @@ def test_replacing_the_section_needs_both_markers():
     with pytest.raises(ValueError, match="no measured section"):
         replace_section("# a README without markers\n", "x")
     assert replace_section(f"a\n{MARKERS[0]}\nold\n{MARKERS[1]}\nb", "new") == "a\nnew\nb"
+
+
+def test_the_measured_section_names_the_recorded_machines_and_no_unrecorded_core_count():
+    """The section once said "2-core machine" with no results file recording a core count."""
+    facts = read_sources(REPO)
+    recorded = {f["meta"]["cpu"] for f in facts.values() if "meta" in f}
+    section = measured_section(facts)
+    assert all(cpu in section for cpu in recorded)
+    facts = {"a": {"meta": {"cpu": "CPU A", "cores": 2, "python": "3.11.7", "torch": "2"}},
+             "b": {"meta": {"cpu": "CPU A", "python": "3.11.7", "torch": "2"}}}
+    assert "Measured on CPU A, with Python 3.11.7, torch 2 " in measured_section(facts)  # one run did not record it
+    facts["b"]["meta"]["cores"] = 2
+    assert "Measured on CPU A (2 cores)" in measured_section(facts)
+
+
+def test_the_versions_the_readme_names_are_the_pinned_ones():
+    pins = dict(line.split("==") for line in (REPO / "requirements.txt").read_text().splitlines() if "==" in line)
+    assert f"torch {pins['torch']} and torchvision\n{pins['torchvision']} come from `requirements.txt`" in readme()
+
+
+def test_every_committed_results_file_was_made_by_a_command_the_readme_names():
+    """The README says the key comes from `make reproduce`, `make mistakes`, `make beyond` and two
+    benchmarks, each results file recording its command: a file made otherwise fails here."""
+    from answers.registry import SCRIPTS
+
+    named = {s.file for s in SCRIPTS} | {"bench_tests.py", "bench_check.py"}
+    for path in sorted((REPO / "results").glob("*.json")):
+        facts = json.loads(path.read_text())
+        if path.stem == "run_all":
+            assert set(facts["step_seconds"]) <= named
+            continue
+        assert facts["meta"]["command"].split()[0] in named, path.name
+        assert facts["meta"]["date_utc"]

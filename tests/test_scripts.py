@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 from answers.registry import SCRIPTS, sheet_order
-from conftest import assert_facts_not_paragraphs, call_main, make_mnist, render_without_torch
+from harness.base import shown_path
+from conftest import (absolute_paths, assert_facts_not_paragraphs, call_main, key_files, make_mnist,
+                      render_without_torch)
 
 
 def results(out, name):
@@ -51,7 +53,7 @@ def test_mnist_results_hold_every_seed_and_their_aggregate(quick_run, mnist_dir)
     for run in q04["runs"]:
         assert len(run["train_seconds_per_seed"]) == 5 and all(len(x) == 2 for x in run["losses_per_seed"])
         assert run["train_seconds_median"] == statistics.median(run["train_seconds_per_seed"])
-    assert q04["data"] == f"MNIST IDX files in {mnist_dir}" and q04["full"] is None
+    assert q04["data"] == f"MNIST IDX files in {shown_path(mnist_dir)}" and q04["full"] is None
     for run in q06["runs"]:
         assert run["reused_checkpoints"] == 5  # q06 did not retrain what q04 trained
         for key in ("test_acc", "test_acc_all"):
@@ -216,3 +218,11 @@ def test_every_script_has_help(script, monkeypatch, capsys):
     assert status == 0 and "usage:" in out
     if script != "load_data.py":  # the course's loader keeps its own flags
         assert "--out" in out
+
+
+def test_a_run_records_no_absolute_path(quick_run):
+    """The quick run reads its data from, and writes to, temporary folders: its results and its
+    sheet still name them only relative to the repository (tests/test_machine_paths.py holds the
+    committed key to the same)."""
+    for path in key_files(quick_run[0]):
+        assert absolute_paths(path.read_text()) == [], path.name

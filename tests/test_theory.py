@@ -1,4 +1,4 @@
-"""Q2, Q16, Q17 and Q18's claims, checked in-process."""
+"""Q1, Q2, Q3, Q16, Q17 and Q18's claims, checked in-process."""
 import numpy as np
 import pytest
 import torch
@@ -12,6 +12,25 @@ from q02_autograd import finite_difference_gradients
 from q16_perceptron import NAMED_FUNCTIONS, all_inputs, build_network, verify_all_functions
 from q17_linear import XOR_X, collapse, deep_linear, small_relu, train_on_xor
 from q18_adversarial import fgsm, pgd
+
+
+def test_q1_views_share_memory_and_reshape_copies_a_transposed_tensor():
+    x = torch.arange(12.0).reshape(3, 4)
+    for view in (x.t(), x[1:, ::2], x.view(4, 3), x.reshape(2, 6)):
+        assert view.untyped_storage().data_ptr() == x.untyped_storage().data_ptr()
+    transposed = x.t()
+    copied = transposed.reshape(12)
+    assert copied.untyped_storage().data_ptr() != x.untyped_storage().data_ptr()
+    with pytest.raises(RuntimeError):
+        transposed.view(12)
+
+
+def test_q3_from_numpy_and_numpy_share_memory_on_the_cpu():
+    array = np.zeros(3, dtype=np.float32)
+    tensor = torch.from_numpy(array)
+    tensor[0] = 1.0
+    tensor.numpy()[1] = 2.0
+    assert array.tolist() == [1.0, 2.0, 0.0]
 
 
 def test_autograd_matches_finite_differences():
