@@ -42,11 +42,12 @@ import q15_dog_cnn
 import run_model
 from answers.sheet import publish
 from harness.checkpoints import load_checkpoint, model_key, save_checkpoint, source_fingerprint
-from harness.cli import base_parser, flags_off_homework, positive_int, run_main
+from common.cli import positive_int, run_main
+from harness.cli import base_parser, flags_off_homework
 from harness.dog_runs import DogSettings, DogSplits, load_dogset, predict_proba, run_side_by_side, train_dog_model
 from harness.drivers import dog_data_facts
-from harness.outputs import Destination, choose_destination, read_json
-from harness.runtime import run_metadata, torch_threads
+from common.outputs import Destination, choose_destination, read_json
+from common.runtime import run_metadata, torch_threads
 from models import Dog_Classifier_Conv, count_parameters
 from my_dataset import MyDataset
 from run_model import EarlyStopping, fit

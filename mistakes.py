@@ -38,14 +38,14 @@ from torch.utils.data import DataLoader
 import q06_mnist_acc
 import q11_dog_mlp
 import q15_dog_cnn
-from answers.old_sheet import OLD_SHEET
+from rules.verdicts import OLD_SHEET
 from answers.sheet import publish
-from harness.base import UserError
-from harness.cli import run_main
+from common.errors import UserError
+from common.cli import run_main
 from harness.dog_runs import DogScript, DogSettings, DogSplits, run_side_by_side, train_dog_model
 from harness.drivers import dog_data_facts, start_dog_question
 from harness.mnist_runs import MnistSettings, check_data, data_title, train_one_size
-from harness.runtime import EVAL_BATCH, run_metadata, torch_threads
+from common.runtime import EVAL_BATCH, run_metadata, torch_threads
 from data.dogs import DogsDataset
 from load_data import load_mnist_data, read_mnist
 from models import Digit_Classifier, Dog_Classifier_Conv, Dog_Classifier_FC

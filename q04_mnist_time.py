@@ -28,11 +28,11 @@ from torch.utils.data import DataLoader
 
 from answers.q04 import judge_extrapolation
 from answers.sheet import publish
-from harness.base import UserError
-from harness.cli import run_main
+from common.errors import UserError
+from common.cli import run_main
 from harness.drivers import start_mnist_question
 from harness.mnist_runs import FULL_SIZE, MnistSettings, full_training_set, train_full, train_one_size
-from harness.runtime import cpu_caches, torch_threads
+from common.runtime import cpu_caches, torch_threads
 from models import Digit_Classifier
 from my_dataset import MyDataset
 from run_model import History, fit

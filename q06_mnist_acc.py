@@ -21,10 +21,10 @@ from torch.utils.data import DataLoader
 
 from answers.q06 import judge_q7
 from answers.sheet import publish
-from harness.cli import run_main
+from common.cli import run_main
 from harness.drivers import start_mnist_question
 from harness.mnist_runs import MnistSettings, train_one_size
-from harness.stats import mean_sd
+from common.stats import mean_sd
 from load_data import read_mnist
 from models import Digit_Classifier
 from my_dataset import MyDataset

@@ -21,12 +21,12 @@ import numpy as np
 import q15_dog_cnn
 from answers.q08 import draw_images
 from answers.sheet import publish
-from harness.base import UserError
-from harness.cli import run_main
+from common.errors import UserError
+from common.cli import run_main
 from harness.dog_runs import TrainedDogModel, predict_proba, train_seeds
 from harness.drivers import dog_data_facts, start_dog_question
-from harness.plots import save_figure
-from harness.runtime import run_metadata
+from common.plots import save_figure
+from common.runtime import run_metadata
 from data.dogs import PARTITIONS, DogsDataset
 from models import Dog_Classifier_Conv
 

@@ -16,8 +16,9 @@ import torch
 from torch import nn
 
 from answers.sheet import publish
-from harness.cli import base_parser, flags_off_homework, positive_int, run_main
-from harness.outputs import choose_destination
+from common.cli import positive_int, run_main
+from harness.cli import base_parser, flags_off_homework
+from common.outputs import choose_destination
 
 DEFAULT_STARTS, DEFAULT_STEPS = 5, 1000
 

@@ -31,13 +31,14 @@ import q15_dog_cnn
 import run_model
 from answers.q18 import eps_label, target_label
 from answers.sheet import publish
-from harness.base import UserError
-from harness.cli import base_parser, flags_off_homework, positive_int, run_main
+from common.errors import UserError
+from common.cli import positive_int, run_main
+from harness.cli import base_parser, flags_off_homework
 from harness.dog_runs import load_dogset, train_dog_model
 from harness.mnist_runs import MnistSettings, balanced_test_set, check_data, data_title, train_one_size
-from harness.outputs import Destination, choose_destination
-from harness.plots import plt, save_figure
-from harness.runtime import run_metadata
+from common.outputs import Destination, choose_destination
+from common.plots import plt, save_figure
+from common.runtime import run_metadata
 from data.dogs import DogsDataset, locate_dogset, resolve_dogset_dir
 from models import Digit_Classifier, Dog_Classifier_Conv
 

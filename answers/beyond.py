@@ -7,7 +7,7 @@ import statistics
 
 from answers.dogs import data_note
 from answers.words import in_words, near_cut, seed_list, sentence, shown_difference
-from harness.stats import wilson_interval
+from common.stats import wilson_interval
 
 WATCHED = 2  # the recall of this many breeds is followed (watched_breeds says which)
 BALANCED = 1.1  # class weights within this ratio of each other leave the loss practically unweighted
@@ -235,7 +235,7 @@ def draw(facts: dict) -> dict:
     """figures/beyond_accuracy.png and beyond_recall.png from the facts."""
     import numpy as np
 
-    from harness.plots import plt
+    from common.plots import plt
 
     ladder, reference = facts["ladder"], facts["homework_reference"]
     fig, ax = plt.subplots(figsize=(8, 4.5))

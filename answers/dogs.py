@@ -7,7 +7,7 @@ import statistics
 
 from answers.words import (agree, borderline, near_cut, tie_note, pct_spread, plural, sample_half_width, sample_noise,
                            seed_list, shown_difference, span)
-from harness.stats import mean_sd
+from common.stats import mean_sd
 
 
 NEAR_PEAK = 0.01  # "within 1 point" of the best validation accuracy
@@ -243,7 +243,7 @@ CURVE_NAMES = {"train_loss": "training loss", "val_loss": "validation loss",
 def draw_histories(facts: dict, prefix: str, title: str) -> dict:
     """figures/{prefix}_loss.png and _accuracy.png: every seed against epoch, the median seed
     (by test accuracy; the lower middle for an even count) drawn strongest, each stop marked."""
-    from harness.plots import plt
+    from common.plots import plt
 
     runs = facts["per_seed"]
     strong = sorted(runs, key=lambda run: run["test_acc"])[(len(runs) - 1) // 2]

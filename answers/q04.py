@@ -175,7 +175,7 @@ def draw(facts: dict) -> dict:
     """figures/q04_training_time.png and q04_loss_curves.png from the facts."""
     import numpy as np
 
-    from harness.plots import plt
+    from common.plots import plt
 
     runs, full = facts["runs"], facts["full"]
     a, b = facts["fit"]["a_seconds"], facts["fit"]["b_seconds_per_example"]

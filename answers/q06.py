@@ -6,7 +6,7 @@ import numpy as np
 
 from answers.mnist import describe_mnist
 from answers.words import borderline, compare, near_cut, pct_spread, seed_list, shown_difference
-from harness.stats import mean_sd
+from common.stats import mean_sd
 
 
 def increasing(values: list[float]) -> bool:
@@ -161,7 +161,7 @@ def render(facts: dict) -> dict[str, str]:
 
 def draw(facts: dict) -> dict:
     """figures/q06_accuracy.png from the facts."""
-    from harness.plots import plt
+    from common.plots import plt
 
     runs, test_size, all_size = facts["runs"], facts["test_examples"], facts["test_examples_all"]
     fig, ax = plt.subplots(figsize=(7, 4.5))

@@ -126,7 +126,7 @@ def draw(facts: dict) -> dict:
     """figures/q08_counts.png from the facts."""
     import numpy as np
 
-    from harness.plots import plt
+    from common.plots import plt
 
     breeds = facts["q8"]["breeds"]
     fig, ax = plt.subplots(figsize=(8, 4.5))
@@ -148,7 +148,7 @@ def draw_images(facts: dict, data) -> dict:
     DogsDataset of the same bytes) placed as the facts say; no trained model needed."""
     import numpy as np
 
-    from harness.plots import plt
+    from common.plots import plt
 
     breeds = data.labels_in("train")
     fig, axes = plt.subplots(len(breeds), SAMPLES_PER_BREED, figsize=(SAMPLES_PER_BREED * 1.3, len(breeds) * 1.35),

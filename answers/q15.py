@@ -6,7 +6,7 @@ from __future__ import annotations
 from answers.old_sheet import correction
 from answers.dogs import data_note, describe_dog, draw_histories, reading, training_summary
 from answers.words import borderline, near_cut, pct_spread, shown_difference, tie_note
-from harness.stats import mean_sd
+from common.stats import mean_sd
 
 
 def answer_q14(design: dict, count: dict, mlp_weights: int) -> str:

@@ -58,7 +58,7 @@ def render(facts: dict) -> dict[str, str]:
 
 def draw(facts: dict) -> dict:
     """figures/q18_accuracy_vs_eps.png from the facts."""
-    from harness.plots import plt
+    from common.plots import plt
 
     targets = facts["targets"]
     fig, axes = plt.subplots(1, len(targets), figsize=(6 * len(targets), 4.3), squeeze=False)

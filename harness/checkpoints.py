@@ -21,8 +21,8 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
-from harness.base import REPO_ROOT
-from harness.outputs import atomic_write
+from common.paths import REPO_ROOT
+from common.outputs import atomic_write
 
 # The modules whose code decides the weights a run trains: the networks, the loop, the Dataset,
 # the two data loaders (decoding and normalisation are preprocessing) and the two protocols.

@@ -1,62 +1,20 @@
-"""Command-line plumbing shared by every question script: the common flags, argparse types
-that reject impossible values up front, settings dataclasses built from the parsed flags,
-and `run_main`, which turns bad input into one line on stderr and exit status 2."""
+"""The question scripts' flags: the ones every script shares, the MNIST and DogSet settings as
+flags defaulting to a script's HOMEWORK, whether a run's flags are the homework's, and settings
+dataclasses built from the parsed flags. The argparse types and the one-line-error entry point
+are common/cli.py's."""
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import math
 import os
-import sys
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
-from harness.base import UserError
+from common.cli import OneLineParser, non_negative_float, positive_float, positive_int, seed_int
 
-MAX_SEED = 2**63 - 1  # torch.manual_seed and numpy's default_rng both take any seed in 0..2^63−1
 HOMEWORK_SEEDS = (0, 1, 2, 3, 4)
 
 T = TypeVar("T")
-
-
-def positive_int(text: str) -> int:
-    """argparse type: an integer >= 1."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text}")
-    return value
-
-
-def seed_int(text: str) -> int:
-    """argparse type: a seed torch and numpy both accept."""
-    value = int(text)
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"expected an integer from 0 to {MAX_SEED}, got {text}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    """argparse type: a finite float > 0."""
-    value = float(text)
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
-    return value
-
-
-def non_negative_float(text: str) -> float:
-    """argparse type: a finite float >= 0."""
-    value = float(text)
-    if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text}")
-    return value
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a bad flag is one `error: ...` line and exit 2 (no usage dump)."""
-
-    def error(self, message: str):
-        print(f"error: {message}", file=sys.stderr)
-        sys.exit(2)
 
 
 def base_parser(description: str, *, seeds: str = "one") -> argparse.ArgumentParser:
@@ -115,26 +73,6 @@ def settings_from(cls: type[T], args: argparse.Namespace) -> T:
     place where a namespace turns into typed settings for the shared core."""
     names = {f.name for f in dataclasses.fields(cls)}
     return cls(**{k: v for k, v in vars(args).items() if k in names})
-
-
-def run_main(main: Callable[[], None]) -> None:
-    """Run a script's main(); user errors and Ctrl-C become one line and a non-zero exit."""
-    try:
-        main()
-    except BrokenPipeError:  # output piped into `head`: what was read is shown, the rest goes nowhere
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
-    except Exception as error:  # noqa: BLE001 - re-raised unless it is the user's to fix
-        # A diverging run (run_model.TrainingDiverged: try a smaller --lr) counts as bad input too;
-        # run_model is looked up, not imported, so that torch-free scripts stay torch-free.
-        diverged = getattr(sys.modules.get("run_model"), "TrainingDiverged", ())
-        if not isinstance(error, (UserError, diverged)):
-            raise
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        print("interrupted: files already in place were left untouched", file=sys.stderr)
-        sys.exit(130)
 
 
 def add_sgd_flags(parser: argparse.ArgumentParser, defaults, epochs_help: str) -> None:

@@ -19,9 +19,9 @@ import torch
 from torch import nn
 
 import run_model
-from harness.base import check_writable_dir
+from common.paths import check_writable_dir
 from harness.checkpoints import load_checkpoint, model_key, recipe_fingerprint, save_checkpoint
-from harness.runtime import EVAL_BATCH, torch_threads
+from common.runtime import EVAL_BATCH, torch_threads
 from models import count_parameters
 from data.dogs import DogsDataset, resolve_cache_dir
 from my_dataset import MyDataset

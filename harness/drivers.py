@@ -17,9 +17,9 @@ from harness.cli import (add_dog_flags, add_mnist_flags, base_parser, flags_off_
                         unique_seeds)
 from harness.dog_runs import DogScript, DogSettings, TrainedDogModel, load_dogset, train_seeds, weight_count
 from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_data, check_sizes, data_title
-from harness.outputs import Destination, choose_destination
-from harness.runtime import run_metadata
-from harness.stats import mean_sd
+from common.outputs import Destination, choose_destination
+from common.runtime import run_metadata
+from common.stats import mean_sd
 from data.dogs import DogsDataset
 
 

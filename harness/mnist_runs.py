@@ -13,9 +13,9 @@ import numpy as np
 from torch import nn
 from torch.utils.data import DataLoader
 
-from harness.base import UserError
+from common.errors import UserError
 from harness.checkpoints import load_checkpoint, model_key, save_checkpoint
-from harness.runtime import EVAL_BATCH, torch_threads
+from common.runtime import EVAL_BATCH, torch_threads
 from load_data import as_features, load_mnist_data, read_mnist
 from my_dataset import MyDataset
 from run_model import History, evaluate

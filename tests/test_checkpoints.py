@@ -13,7 +13,7 @@ import q06_mnist_acc
 from harness.checkpoints import code_fingerprint, model_key, recipe_fingerprint, source_fingerprint
 from conftest import REPO
 
-COPIED = ("harness", "data", "answers", "load_data.py", "my_dataset.py", "models.py", "run_model.py", "q06_mnist_acc.py")
+COPIED = ("common", "rules", "harness", "data", "answers", "load_data.py", "my_dataset.py", "models.py", "run_model.py", "q06_mnist_acc.py")
 
 
 def test_comments_and_docstrings_do_not_change_the_fingerprint_but_code_does(tmp_path):

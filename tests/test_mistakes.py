@@ -12,6 +12,7 @@ import mistakes
 import q11_dog_mlp
 import q15_dog_cnn
 from answers import mistakes as words
+from rules import verdicts
 from conftest import call_main
 from data.dogs import DogsDataset
 from harness.dog_runs import DogSettings, DogSplits
@@ -206,7 +207,7 @@ def test_one_breed_for_every_image_is_the_majority_class_rate_not_chance():
     ((0.28,), (0.10,), False),  # one seed: no standard error, nothing measurable
 ])
 def test_measurable_is_a_paired_t_interval_over_seeds(correct, mistaken, expected):
-    assert words.measurable(list(correct), list(mistaken)) is expected
+    assert verdicts.measurable(list(correct), list(mistaken)) is expected
 
 
 def test_shown_differences_agree_with_the_shown_numbers():
@@ -223,7 +224,7 @@ def test_each_accuracy_cell_states_the_test_sample_interval():
 def test_early_stopping_on_test_is_invalid_and_never_listed_as_harmless(mistaken):
     cheat, quiet = row(mistaken, identifier="stop_on_test"), row((0.281, 0.272, 0.276))
     facts = crafted_facts(cheat, quiet)
-    assert words.verdict(cheat) == "invalid"
+    assert verdicts.verdict(cheat) == "invalid"
     assert "invalid whatever the number: the test images chose when to stop" in words.difference(cheat, facts)
     harmless, invalid = words.verdict_paragraph([cheat, quiet], facts).split("Invalid whatever the accuracy")
     assert "early stopping on the test set" in invalid and "early stopping" not in harmless
@@ -277,7 +278,7 @@ def old_sheet_rows():
 
 def test_the_old_sheet_is_matched_by_the_stated_rule():
     facts = crafted_facts(*old_sheet_rows())
-    assert words.consistent_rows(facts, "Dog_Classifier_FC") == ["no_shuffle", "softmax_output"]
+    assert verdicts.consistent_rows(facts, "Dog_Classifier_FC") == ["no_shuffle", "softmax_output"]
     text = words.old_sheet_paragraph(facts)
     assert "widened by the test-sample interval" in text
     assert ("lies below the widened range of the key's recipe, which reaches 27.0–28.0% over 3 seeds (widened: "

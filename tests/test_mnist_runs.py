@@ -2,7 +2,7 @@
 the homework's."""
 import pytest
 
-from harness.base import UserError
+from common.errors import UserError
 from harness.cli import add_mnist_flags, base_parser, flags_off_homework
 from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_sizes
 

@@ -16,13 +16,14 @@ import pandas as pd
 import pytest
 import torch
 
-import harness.outputs
-from harness.base import REPO_ROOT, UserError
+import common.outputs
+from common.errors import UserError
+from common.paths import REPO_ROOT
 from harness.checkpoints import load_checkpoint, save_checkpoint
 import q04_mnist_time
 from harness.mnist_runs import MnistSettings, train_one_size
 from models import Digit_Classifier
-from harness.outputs import TRIAL_DIR, atomic_write, choose_destination, write_json
+from common.outputs import TRIAL_DIR, atomic_write, choose_destination, write_json
 from conftest import call_main, make_dogset, make_mnist, write_idx
 from data.dogs import DogsDataset, DogSetError
 from load_data import read_mnist
@@ -44,7 +45,7 @@ def one_line_error(result: tuple[int, str, str], *fragments: str) -> str:
 
 def test_only_a_homework_run_on_full_data_targets_the_committed_key(tmp_path, monkeypatch):
     assert TRIAL_DIR == REPO_ROOT / "runs" / "trial"
-    monkeypatch.setattr(harness.outputs, "TRIAL_DIR", tmp_path / "runs" / "trial")  # proved writable, so made
+    monkeypatch.setattr(common.outputs, "TRIAL_DIR", tmp_path / "runs" / "trial")  # proved writable, so made
     assert choose_destination(None, []).folder == REPO_ROOT and choose_destination(None, []).committed
     trial = choose_destination(None, ["--epochs 2"])
     assert trial.folder == tmp_path / "runs" / "trial" and not trial.committed and trial.why_not_committed == "--epochs 2"
@@ -54,8 +55,8 @@ def test_only_a_homework_run_on_full_data_targets_the_committed_key(tmp_path, mo
 
 def test_a_trial_run_leaves_the_committed_answers_alone(mnist_dir, tmp_path, monkeypatch, capsys):
     trial = tmp_path / "runs" / "trial"  # where runs/trial would be; the repository itself is not written
-    monkeypatch.setattr(harness.outputs, "TRIAL_DIR", trial)
-    monkeypatch.setattr(harness.outputs, "CHECKPOINT_DIR", tmp_path / "checkpoints")
+    monkeypatch.setattr(common.outputs, "TRIAL_DIR", trial)
+    monkeypatch.setattr(common.outputs, "CHECKPOINT_DIR", tmp_path / "checkpoints")
     committed = {p: p.stat().st_mtime_ns for p in (REPO_ROOT / "results").glob("*.json")}
     status, out, err = call_main(monkeypatch, capsys, "q06_mnist_acc.py", "--sizes", "50", "100", "--epochs", "2",
                                  "--seeds", "0", "--mnist-dir", str(mnist_dir), "--quiet")

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from answers import q17
-from harness.runtime import torch_threads
+from common.runtime import torch_threads
 from q17_linear import measure
 
 STARTS, STEPS = 2, 300  # small settings: seconds, and still enough for the ReLU network to solve XOR

@@ -15,7 +15,7 @@ from data.dogs import DogsDataset
 from harness.checkpoints import recipe_fingerprint
 from harness.dog_runs import DogSettings, DogSplits, train_dog_model
 from harness.mnist_runs import MnistSettings, train_one_size
-from harness.runtime import torch_threads
+from common.runtime import torch_threads
 from load_data import load_mnist_data
 from models import Digit_Classifier
 from my_dataset import MyDataset
