@@ -56,7 +56,7 @@ def main() -> None:
     runs = []
     for size in run.sizes:
         trained = [train_one_size(Digit_Classifier, train, args.mnist_dir, size, seed, settings, run.dest.checkpoints,
-                                  reuse=True, test=evaluate_on_test) for seed in seeds]
+                                  reuse=True, threads=args.threads, test=evaluate_on_test) for seed in seeds]
         row = {"size": size, "reused_checkpoints": sum(t.reused for t in trained)}
         for key, values in (("test_acc", [t.test_acc for t in trained]),
                             ("test_acc_all", [t.test_acc_all for t in trained])):

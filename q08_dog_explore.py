@@ -109,7 +109,8 @@ def main() -> None:
     args, settings, seeds, data, reasons, dest = run.args, run.settings, run.seeds, run.data, run.reasons, run.dest
     print(f"Data: {data.summary()}")
     q8 = explore(data)
-    models = train_seeds(q15_dog_cnn.SCRIPT, data, seeds, settings, dest.checkpoints, jobs=args.jobs)
+    models = train_seeds(q15_dog_cnn.SCRIPT, data, seeds, settings, dest.checkpoints, threads=args.threads,
+                         jobs=args.jobs)
     facts = {"data": data.summary(), "dogset": dog_data_facts(data), "seeds": list(seeds),
              "not_homework": "; ".join(reasons), "settings": settings.__dict__, "q8": q8,
              "q9": hardest_images(data, models, args.breed), "meta": run_metadata()}

@@ -13,6 +13,10 @@ from typing import TypeVar
 from common.cli import OneLineParser, non_negative_float, positive_float, positive_int, seed_int
 
 HOMEWORK_SEEDS = (0, 1, 2, 3, 4)
+# Torch threads per training process, the --threads flags' default: at the homework's batch sizes a
+# second thread buys nothing (bench/bench_train_loop.py), so the DogSet scripts train seeds side by
+# side in processes instead. The thread count never changes which model a seed gives.
+TRAINING_THREADS = 1
 
 T = TypeVar("T")
 
@@ -93,7 +97,7 @@ def add_mnist_flags(parser: argparse.ArgumentParser, defaults, sizes: tuple[int,
     add_sgd_flags(parser, defaults, "epochs")
     parser.add_argument("--test-per-class", type=positive_int, default=defaults.test_per_class,
                         help="balanced test images per digit (default: %(default)s)")
-    parser.add_argument("--threads", type=positive_int, default=defaults.threads,
+    parser.add_argument("--threads", type=positive_int, default=TRAINING_THREADS,
                         help="torch threads while training; a second buys nothing at batch 10 (default: %(default)s)")
 
 
@@ -109,7 +113,7 @@ def add_dog_flags(parser: argparse.ArgumentParser, defaults) -> None:
                         help="stop after this many epochs in a row without enough improvement (default: %(default)s)")
     parser.add_argument("--min-delta", type=non_negative_float, default=defaults.min_delta,
                         help="a decrease of the validation loss by at most this much does not count (default: %(default)s)")
-    parser.add_argument("--threads", type=positive_int, default=defaults.threads,
+    parser.add_argument("--threads", type=positive_int, default=TRAINING_THREADS,
                         help="torch threads per training process (default: %(default)s)")
     parser.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
                         help="seeds trained side by side in separate processes (default: %(default)s, the cores here)")

@@ -2,9 +2,10 @@
 the homework's."""
 import pytest
 
+import q04_mnist_time
 from common.errors import UserError
 from harness.cli import add_mnist_flags, base_parser, flags_off_homework
-from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_sizes
+from harness.mnist_runs import HOMEWORK_SIZES, check_sizes
 
 
 def test_check_sizes_sorts_and_rejects_unbalanced_sizes():
@@ -15,7 +16,7 @@ def test_check_sizes_sorts_and_rejects_unbalanced_sizes():
 
 def parser():
     p = base_parser("q04", seeds="many")
-    add_mnist_flags(p, MnistSettings(), HOMEWORK_SIZES)
+    add_mnist_flags(p, q04_mnist_time.HOMEWORK, HOMEWORK_SIZES)
     p.add_argument("--full", action="store_true")
     return p
 

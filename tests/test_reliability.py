@@ -1,6 +1,7 @@
 """The answer key is protected: runs that are not the homework on full data never overwrite
 it, saved models follow the data's bytes, every bad input fails before training with one
 `error:` line and exit 2, and files are written whole, with ordinary permissions."""
+import dataclasses
 import errno
 import json
 import os
@@ -21,7 +22,7 @@ from common.errors import UserError
 from common.paths import REPO_ROOT
 from harness.checkpoints import load_checkpoint, save_checkpoint
 import q04_mnist_time
-from harness.mnist_runs import MnistSettings, train_one_size
+from harness.mnist_runs import train_one_size
 from models import Digit_Classifier
 from common.outputs import TRIAL_DIR, atomic_write, choose_destination, write_json
 from conftest import call_main, make_dogset, make_mnist, write_idx
@@ -74,16 +75,16 @@ def test_a_trial_run_leaves_the_committed_answers_alone(mnist_dir, tmp_path, mon
 
 def test_replacing_labels_in_place_forces_retraining(tmp_path):
     folder = make_mnist(tmp_path / "mnist")
-    settings = MnistSettings(epochs=1)
-    train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True)
+    settings = dataclasses.replace(q04_mnist_time.HOMEWORK, epochs=1)
+    train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True, threads=1)
     assert len(list((tmp_path / "ck").glob("*.pt"))) == 1
     read_mnist.cache_clear()
-    assert train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True).reused
+    assert train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True, threads=1).reused
     labels = folder / "train-labels-idx1-ubyte.gz"
     original = read_mnist(folder).train_labels
     write_idx(labels, (original + 1) % 10)  # same file name, same size, other labels
     read_mnist.cache_clear()
-    again = train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True)
+    again = train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True, threads=1)
     read_mnist.cache_clear()
     assert not again.reused
 
