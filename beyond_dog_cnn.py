@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -41,9 +40,9 @@ from torchvision.transforms import v2
 import q15_dog_cnn
 import run_model
 from answers.sheet import publish
-from harness.checkpoints import load_checkpoint, model_key, save_checkpoint, source_fingerprint
+from harness.checkpoints import model_key, source_fingerprint, train_or_load
 from common.cli import positive_int, run_main
-from harness.cli import base_parser, flags_off_homework
+from harness.cli import add_dogset_flags, add_worker_flags, base_parser, flags_off_homework
 from harness.dog_runs import DogSettings, DogSplits, load_dogset, predict_proba, run_side_by_side, train_dog_model
 from harness.drivers import dog_data_facts
 from common.outputs import Destination, choose_destination, read_json
@@ -160,14 +159,8 @@ def train_cached(name: str, network: Callable[[], nn.Module], train: Callable[[]
     """`train()` (a recipe that builds its model from `seed`), or what an earlier run saved for
     the same recipe, seed and data bytes, loaded into `network()`."""
     path, key = checkpoint_for(name, network, key_parts, dest, seed)
-    model = network()
-    record = load_checkpoint(path, key, model)
-    if record is None:
-        model, record = train()
-        save_checkpoint(path, key, model, record)
-    else:
-        record = {**record, "reused": True}
-    return model, record
+    model, record, reused = train_or_load(path, key, network(), train)
+    return model, {**record, "reused": True} if reused else record
 
 
 def adam_homework_cnn(splits: DogSplits, seed: int, homework: DogSettings) -> tuple[nn.Module, dict]:
@@ -271,19 +264,14 @@ def homework_reference(dest: Destination, data: DogsDataset) -> dict | None:
 
 def main() -> None:
     parser = base_parser(__doc__)
-    parser.add_argument("--dogset", type=Path, default=None,
-                        help="DogSet folder with dogs.csv and images/ (default: $DOGSET_DIR, else data/DogSet)")
-    parser.add_argument("--cache-dir", type=Path, default=None, help="DogSet decode cache folder")
+    add_dogset_flags(parser)
     parser.add_argument("--epochs", type=positive_int, default=DEFAULT_EPOCHS,
                         help="epochs of the modern CNN in rungs 2 and 4 (default: %(default)s)")
     parser.add_argument("--augmented-epochs", type=positive_int, default=AUGMENTED_EPOCHS,
                         help="epochs of rung 5, trained with random crops and flips (default: %(default)s)")
     parser.add_argument("--homework-epochs", type=positive_int, default=q15_dog_cnn.HOMEWORK.epochs,
                         help="epoch cap of rungs 0 and 1 (default: %(default)s)")
-    parser.add_argument("--threads", type=positive_int, default=1,
-                        help="torch threads per training process (default: %(default)s)")
-    parser.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
-                        help="rungs 2, 4 and 5 train side by side in this many processes (default: %(default)s)")
+    add_worker_flags(parser, "rungs 2, 4 and 5 trained")
     args = parser.parse_args()
     data = load_dogset(args.dogset, args.cache_dir, args.quiet)
     reasons = flags_off_homework(parser, args)
@@ -296,7 +284,7 @@ def main() -> None:
     ladder = []
 
     trained = train_dog_model(q15_dog_cnn.SCRIPT, data, args.seed, homework, dest.checkpoints,
-                              reuse=True)
+                              reuse=True, threads=args.threads)
     record = {"epochs": len(trained.history), "train_seconds": trained.train_seconds, "reused": trained.reused,
               "best_epoch": trained.best_epoch}
     ladder.append(rung(0, trained.model, record, predict_proba(trained.model, x_test), data,

@@ -95,6 +95,19 @@ def save_checkpoint(path: Path, key: str, model: nn.Module, record: dict) -> Pat
     return atomic_write(path, write)
 
 
+def train_or_load(path: Path, key: str, model: nn.Module, train: Callable[[], tuple[nn.Module, dict]], *,
+                  reuse: bool = True) -> tuple[nn.Module, dict, bool]:
+    """(model, record, reused): with `reuse`, the weights saved at `path` under `key` loaded into
+    `model`, with their record; otherwise, or when nothing fits, `train()`'s new model and record,
+    saved there under `key`. The harness's one train-or-load."""
+    record = load_checkpoint(path, key, model) if reuse else None
+    if record is not None:
+        return model, record, True
+    model, record = train()
+    save_checkpoint(path, key, model, record)
+    return model, record, False
+
+
 def load_checkpoint(path: Path, key: str, model: nn.Module) -> dict | None:
     """Load the weights saved at `path` into `model` and return their record, if they were
     saved by `save_checkpoint` under the same key and fit the model; else None (retrain).

@@ -101,19 +101,29 @@ def add_mnist_flags(parser: argparse.ArgumentParser, defaults, sizes: tuple[int,
                         help="torch threads while training; a second buys nothing at batch 10 (default: %(default)s)")
 
 
-def add_dog_flags(parser: argparse.ArgumentParser, defaults) -> None:
-    """The DogSet data flags and the Q11/Q15 protocol settings, defaulting to `defaults` (a
-    DogSettings holding the homework's values)."""
+def add_dogset_flags(parser: argparse.ArgumentParser) -> None:
+    """Where DogSet is read and its decoded images cached."""
     parser.add_argument("--dogset", type=Path, default=None,
                         help="DogSet folder with dogs.csv and images/ (default: $DOGSET_DIR, else data/DogSet)")
     parser.add_argument("--cache-dir", type=Path, default=None,
                         help="where decoded images are cached (default: $DOGSET_CACHE, else .cache/dogset)")
+
+
+def add_worker_flags(parser: argparse.ArgumentParser, side_by_side: str) -> None:
+    """--threads per training process and --jobs, the processes that train `side_by_side`."""
+    parser.add_argument("--threads", type=positive_int, default=TRAINING_THREADS,
+                        help="torch threads per training process (default: %(default)s)")
+    parser.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
+                        help=f"{side_by_side} side by side in separate processes (default: %(default)s, the cores here)")
+
+
+def add_dog_flags(parser: argparse.ArgumentParser, defaults) -> None:
+    """The DogSet data flags, the Q11/Q15 protocol settings, defaulting to `defaults` (a script's
+    HOMEWORK), and the worker flags."""
+    add_dogset_flags(parser)
     add_sgd_flags(parser, defaults, "epoch cap")
     parser.add_argument("--patience", type=positive_int, default=defaults.patience,
                         help="stop after this many epochs in a row without enough improvement (default: %(default)s)")
     parser.add_argument("--min-delta", type=non_negative_float, default=defaults.min_delta,
                         help="a decrease of the validation loss by at most this much does not count (default: %(default)s)")
-    parser.add_argument("--threads", type=positive_int, default=TRAINING_THREADS,
-                        help="torch threads per training process (default: %(default)s)")
-    parser.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
-                        help="seeds trained side by side in separate processes (default: %(default)s, the cores here)")
+    add_worker_flags(parser, "seeds trained")

@@ -14,7 +14,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from common.errors import UserError
-from harness.checkpoints import load_checkpoint, model_key, save_checkpoint
+from harness.checkpoints import model_key, train_or_load
 from common.runtime import EVAL_BATCH, torch_threads
 from load_data import as_features, load_mnist_data, read_mnist
 from my_dataset import MyDataset
@@ -111,13 +111,13 @@ def train_one_size(network: Network, recipe: MnistRecipe, mnist_dir: Path | None
     model = network()
     key = model_key(model, recipe, settings.__dict__, seed, split.train_features, split.train_targets)
     path = checkpoints / f"mnist_{network.__name__}_n{size}_seed{seed}_{key}.pt"
-    record = load_checkpoint(path, key, model) if reuse else None
-    reused = record is not None
+
+    def train() -> tuple[nn.Module, dict]:
+        trained, history = recipe(MyDataset(split.train_features, split.train_targets), seed, settings)
+        return trained, {"losses": history.train_loss, "train_seconds": history.train_seconds}
+
     with torch_threads(threads):
-        if not reused:
-            model, history = recipe(MyDataset(split.train_features, split.train_targets), seed, settings)
-            record = {"losses": history.train_loss, "train_seconds": history.train_seconds}
-            save_checkpoint(path, key, model, record)
+        model, record, reused = train_or_load(path, key, model, train, reuse=reuse)
         test_acc = accuracy(model, MyDataset(split.test_features, split.test_targets), test)
         test_acc_all = accuracy(model, full_test_set(mnist_dir), test)
     return TrainedMnist(size, seed, model, record["losses"], record["train_seconds"], test_acc, test_acc_all, reused,
