@@ -117,7 +117,7 @@ def test_a_checkpoint_round_trips(tmp_path):
     ("q11_dog_mlp.py", ["--min-delta", "nan"], ["--min-delta", "finite number >= 0"]),
     ("q11_dog_mlp.py", ["--min-delta", "inf"], ["--min-delta", "finite number >= 0"]),
 ])
-def test_bad_numbers(tmp_path, monkeypatch, capsys, script, args, fragments):
+def test_impossible_flag_values_end_in_one_line_and_write_nothing(tmp_path, monkeypatch, capsys, script, args, fragments):
     one_line_error(call_main(monkeypatch, capsys, script, *args, "--out", str(tmp_path / "out")), *fragments)
     assert not (tmp_path / "out").exists()
 
@@ -179,7 +179,7 @@ def rewrite_csv(folder, change):
     (lambda f: rewrite_csv(f, lambda t: t.loc.__setitem__((1, "filename"), "./" + t.loc[0, "filename"])),
      "filenames must be unique"),
 ])
-def test_bad_dogset_csv(tmp_path, change, fragment):
+def test_a_bad_dogs_csv_is_one_error_naming_the_rows(tmp_path, change, fragment):
     folder = make_dogset(tmp_path / "DogSet", {"train": 2, "valid": 1, "test": 1})
     change(folder)
     assert fragment in dogset_error(tmp_path, folder)

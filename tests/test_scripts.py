@@ -111,7 +111,7 @@ def test_q8_q9_and_q18_results(quick_run):
             assert 0.0 <= row["min_pixel"] and row["max_pixel"] <= 1.0
 
 
-def test_theory_results(quick_run):
+def test_the_quick_run_confirms_q02_q13_and_q16s_claims(quick_run):
     out, stdout, _ = quick_run
     assert results(out, "q13")["formula_shape"] == results(out, "q13")["torch_shape"] == [16, 3, 17, 23]
     assert results(out, "q16")["all_correct"] is True

@@ -98,7 +98,7 @@ def test_attacks_respect_eps_and_pixel_range(trained_digits, attack):
     assert torch.equal(same, x)
 
 
-def test_attacks_lower_accuracy(trained_digits):
+def test_fgsm_and_pgd_lower_the_accuracy_within_their_budget(trained_digits):
     model, x, y = trained_digits
     with torch.no_grad():
         clean = (model(x).argmax(1) == y).float().mean()

@@ -33,7 +33,7 @@ def recipe_run(data: MyDataset, seed: int, epochs: int = 5, lr: float = 0.05):
     return q04_mnist_time.train(data, seed, dataclasses.replace(q04_mnist_time.HOMEWORK, epochs=epochs, lr=lr))
 
 
-def test_my_dataset():
+def test_mydataset_holds_tensors_and_indexes_like_a_dataset():
     data = MyDataset(np.zeros((4, 3)), np.array([0, 1, 2, 3]))
     assert len(data) == 4
     x, y = data[2]
@@ -105,7 +105,7 @@ def stop_epoch(losses, **kwargs):
     return next((epoch for epoch, loss in enumerate(losses, 1) if stopper.step(loss)), None)
 
 
-def test_stopper_on_crafted_sequences():
+def test_the_stopping_rule_on_crafted_loss_sequences():
     assert stop_epoch([1.0, 1.0, 1.0, 1.0, 1.0]) == 4  # cannot stop before epoch 4
     assert stop_epoch([1.0, 0.9, 0.95, 0.96, 0.9, 0.9, 0.91, 0.92]) == 8  # rises count; a decrease resets
     assert stop_epoch([1.0 - 0.01 * i for i in range(100)]) is None  # steady decrease runs to the cap

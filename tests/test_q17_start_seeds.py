@@ -1,4 +1,4 @@
-"""Words that hold on any machine: a count that rounding can flip changes with the random starts
+"""Q17's words hold on any machine: a count that rounding can flip changes with the random starts
 just as it does with the CPU, so an answer rendered from runs with different start seeds must
 say the same thing once its numbers are masked. Q17 reports per-start outcomes; Q16 is
 exhaustive and involves nothing random."""

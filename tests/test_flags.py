@@ -1,5 +1,5 @@
-"""Small helpers of the MNIST experiment, and the one place that says which flags differ from
-the homework's."""
+"""The question scripts' flags (harness/cli.py): --sizes checked before anything trains, and the
+one place that says which flags differ from the homework's, which decides where a run writes."""
 import pytest
 
 import q04_mnist_time
@@ -29,6 +29,6 @@ def parser():
     (["--full", "--seeds", "3"], ["--seeds 3"]),
     (["--full", "--seeds", "0", "1", "2", "3", "4", "4"], []),
 ])
-def test_flags_that_differ_from_the_homework(argv, notes):
+def test_every_flag_off_the_homework_is_named_and_no_other(argv, notes):
     p = parser()
     assert flags_off_homework(p, p.parse_args(argv), homework={"full": True}) == notes
