@@ -4,7 +4,6 @@ trained by the same recipe on exactly the same settings and bytes (so q06 and q1
 retrain what q04 trained). It never changes the arithmetic."""
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
