@@ -26,7 +26,7 @@ answers: $(VENV)/.installed
 	$(PY) make_answers.py
 
 test: $(VENV)/.installed
-	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder
+	PYTHONDONTWRITEBYTECODE=1 $(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile --no-loadscope-reorder
 
 check: $(VENV)/.installed
 	@test -n "$(HOMEWORK)" || { echo "error: give the repository to check: make check HOMEWORK=PATH" >&2; exit 2; }

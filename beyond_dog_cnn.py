@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -41,12 +40,13 @@ from torchvision.transforms import v2
 import q15_dog_cnn
 import run_model
 from answers.sheet import publish
-from harness.checkpoints import load_checkpoint, model_key, save_checkpoint, source_fingerprint
-from harness.cli import base_parser, flags_off_homework, positive_int, run_main
+from harness.checkpoints import model_key, source_fingerprint, train_or_load
+from common.cli import positive_int, run_main
+from harness.cli import add_dogset_flags, add_worker_flags, base_parser, flags_off_homework
 from harness.dog_runs import DogSettings, DogSplits, load_dogset, predict_proba, run_side_by_side, train_dog_model
 from harness.drivers import dog_data_facts
-from harness.outputs import Destination, choose_destination, read_json
-from harness.runtime import run_metadata, torch_threads
+from common.outputs import Destination, choose_destination, read_json
+from common.runtime import run_metadata, torch_threads
 from models import Dog_Classifier_Conv, count_parameters
 from my_dataset import MyDataset
 from run_model import EarlyStopping, fit
@@ -159,14 +159,8 @@ def train_cached(name: str, network: Callable[[], nn.Module], train: Callable[[]
     """`train()` (a recipe that builds its model from `seed`), or what an earlier run saved for
     the same recipe, seed and data bytes, loaded into `network()`."""
     path, key = checkpoint_for(name, network, key_parts, dest, seed)
-    model = network()
-    record = load_checkpoint(path, key, model)
-    if record is None:
-        model, record = train()
-        save_checkpoint(path, key, model, record)
-    else:
-        record = {**record, "reused": True}
-    return model, record
+    model, record, reused = train_or_load(path, key, network(), train)
+    return model, {**record, "reused": True} if reused else record
 
 
 def adam_homework_cnn(splits: DogSplits, seed: int, homework: DogSettings) -> tuple[nn.Module, dict]:
@@ -219,8 +213,8 @@ def train_modern(data: DogsDataset, seed: int, recipe: ModernRecipe, dest: Desti
     def train() -> tuple[nn.Module, dict]:
         with torch_threads(threads):
             return modern_training(q15_dog_cnn.dog_tensors(data), data.trainY, seed, recipe, f"{modern_name(recipe)} seed {seed}")
-    return train_cached(modern_name(recipe), modern_network, train, [dataclasses.asdict(recipe), data.fingerprint, threads],
-                        dest, seed)
+    return train_cached(modern_name(recipe), modern_network, train,
+                        [dataclasses.asdict(recipe), data.fingerprint, threads], dest, seed)
 
 
 def _modern_in_worker(job: tuple) -> None:
@@ -270,19 +264,14 @@ def homework_reference(dest: Destination, data: DogsDataset) -> dict | None:
 
 def main() -> None:
     parser = base_parser(__doc__)
-    parser.add_argument("--dogset", type=Path, default=None,
-                        help="DogSet folder with dogs.csv and images/ (default: $DOGSET_DIR, else data/DogSet)")
-    parser.add_argument("--cache-dir", type=Path, default=None, help="DogSet decode cache folder")
+    add_dogset_flags(parser)
     parser.add_argument("--epochs", type=positive_int, default=DEFAULT_EPOCHS,
                         help="epochs of the modern CNN in rungs 2 and 4 (default: %(default)s)")
     parser.add_argument("--augmented-epochs", type=positive_int, default=AUGMENTED_EPOCHS,
                         help="epochs of rung 5, trained with random crops and flips (default: %(default)s)")
     parser.add_argument("--homework-epochs", type=positive_int, default=q15_dog_cnn.HOMEWORK.epochs,
                         help="epoch cap of rungs 0 and 1 (default: %(default)s)")
-    parser.add_argument("--threads", type=positive_int, default=1,
-                        help="torch threads per training process (default: %(default)s)")
-    parser.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
-                        help="rungs 2, 4 and 5 train side by side in this many processes (default: %(default)s)")
+    add_worker_flags(parser, "rungs 2, 4 and 5 trained")
     args = parser.parse_args()
     data = load_dogset(args.dogset, args.cache_dir, args.quiet)
     reasons = flags_off_homework(parser, args)
@@ -295,15 +284,17 @@ def main() -> None:
     ladder = []
 
     trained = train_dog_model(q15_dog_cnn.SCRIPT, data, args.seed, homework, dest.checkpoints,
-                              reuse=True)
+                              reuse=True, threads=args.threads)
     record = {"epochs": len(trained.history), "train_seconds": trained.train_seconds, "reused": trained.reused,
               "best_epoch": trained.best_epoch}
     ladder.append(rung(0, trained.model, record, predict_proba(trained.model, x_test), data,
                        reused_from="q15_dog_cnn.py" if trained.reused else None))
 
-    model, record = train_cached("adam_cnn", Dog_Classifier_Conv,
-                                 lambda: adam_homework_cnn(q15_dog_cnn.dog_tensors(data), args.seed, homework),
-                                 [dataclasses.asdict(homework), data.fingerprint], dest, args.seed)
+    def adam() -> tuple[nn.Module, dict]:
+        with torch_threads(args.threads):
+            return adam_homework_cnn(q15_dog_cnn.dog_tensors(data), args.seed, homework)
+    model, record = train_cached("adam_cnn", Dog_Classifier_Conv, adam,
+                                 [dataclasses.asdict(homework), data.fingerprint, args.threads], dest, args.seed)
     ladder.append(rung(1, model, record, predict_proba(model, x_test), data,
                        reused_from="beyond_dog_cnn.py" if record.get("reused") else None))
 

@@ -36,9 +36,9 @@ from checker.runner import Limits, run_steps
 from checker.status import EXIT_STATUS, status
 from checker.terms import TERMS, TermChoice, choose
 from data.dogs import DogsDataset, locate_dogset
-from harness.base import UserError
-from harness.cli import positive_float, positive_int, run_main
-from harness.outputs import atomic_write, write_json
+from common.errors import UserError
+from common.cli import positive_float, positive_int, run_main
+from common.outputs import atomic_write, write_json
 
 RESULTS = Path(__file__).resolve().parent / "results"
 RUBRIC = Path(__file__).resolve().parent / "gradescope" / "rubric.json"

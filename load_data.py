@@ -25,7 +25,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from harness.base import REPO_ROOT, UserError, resolve_dir, shown_path
+from common.errors import UserError
+from common.paths import REPO_ROOT, resolve_dir, shown_path
 
 DEFAULT_MNIST_DIR = REPO_ROOT / "data" / "mnist"
 FILES = {
@@ -251,6 +252,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    from harness.cli import run_main
+    from common.cli import run_main
 
     run_main(main)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from answers.readme import update_readme
 from answers.sheet import draw_figures, read_facts, script_named, write_sheet
-from harness.base import REPO_ROOT
-from harness.cli import OneLineParser, run_main
+from common.paths import REPO_ROOT
+from common.cli import OneLineParser, run_main
 
 
 def redraw(folder: Path, dogset: Path | None) -> None:
@@ -28,7 +28,7 @@ def redraw(folder: Path, dogset: Path | None) -> None:
         print(f"redrew {', '.join(drawn) or 'nothing'} from results/{name}.json")
     if "q08" in facts:
         from answers.q08 import draw_images
-        from harness.plots import save_figure
+        from common.plots import save_figure
         from data.dogs import DogsDataset, locate_dogset, resolve_dogset_dir
 
         if locate_dogset(dogset) is None:

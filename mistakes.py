@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,14 +39,14 @@ from torch.utils.data import DataLoader
 import q06_mnist_acc
 import q11_dog_mlp
 import q15_dog_cnn
-from answers.old_sheet import OLD_SHEET
+from rules.verdicts import OLD_SHEET
 from answers.sheet import publish
-from harness.base import UserError
-from harness.cli import run_main
+from common.errors import UserError
+from common.cli import run_main
 from harness.dog_runs import DogScript, DogSettings, DogSplits, run_side_by_side, train_dog_model
 from harness.drivers import dog_data_facts, start_dog_question
-from harness.mnist_runs import MnistSettings, check_data, data_title, train_one_size
-from harness.runtime import EVAL_BATCH, run_metadata, torch_threads
+from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_data, data_title, train_one_size
+from common.runtime import EVAL_BATCH, run_metadata, torch_threads
 from data.dogs import DogsDataset
 from load_data import load_mnist_data, read_mnist
 from models import Digit_Classifier, Dog_Classifier_Conv, Dog_Classifier_FC
@@ -53,7 +54,6 @@ from my_dataset import MyDataset
 from run_model import EarlyStopping, History, TrainingDiverged, evaluate, fit
 
 MISTAKE_SEEDS = (0, 1, 2)
-Q6_SIZES = (500, 1000, 1500, 2000)
 
 
 # --- The slips, each at the line where a student makes it --------------------------------------
@@ -78,8 +78,8 @@ class StopperInsideTheLoop(EarlyStopping):
 class Slip(DogSettings):
     """The homework's DogSet settings, a network class and at most one mistake."""
 
-    network: type[nn.Module] = Dog_Classifier_FC
-    mistake: str | None = None
+    network: type[nn.Module]
+    mistake: str | None
 
 
 def build(s: Slip) -> nn.Module:
@@ -182,21 +182,21 @@ def dog_run(network: type[nn.Module], mistake: str | None, settings: DogSettings
 
 
 def dog_job(script: DogScript, settings: DogSettings, folder: Path, cache_dir: Path, seed: int,
-            checkpoints: Path) -> dict:
+            checkpoints: Path, threads: int) -> dict:
     """One seed of one DogSet run (trained, or reused when saved): its per-seed facts."""
     data = DogsDataset(folder, cache_dir=cache_dir, quiet=True)
-    trained = train_dog_model(script, data, seed, settings, checkpoints, reuse=True)
+    trained = train_dog_model(script, data, seed, settings, checkpoints, reuse=True, threads=threads)
     return {**trained.summary(), "diverged": trained.stop_reason == "diverged"}
 
 
 def q6_job(mistake: bool, mnist_dir: Path | None, sizes: tuple[int, ...], seed: int, settings: MnistSettings,
-           checkpoints: Path) -> list[float]:
+           checkpoints: Path, threads: int) -> list[float]:
     """One seed's Q6 curve: q06's own models (reused from q04/q06 when saved), or the slip's."""
-    with torch_threads(settings.threads):
+    with torch_threads(threads):
         if mistake:
             return one_network_for_every_size(mnist_dir, sizes, seed, settings)
         return [train_one_size(Digit_Classifier, q06_mnist_acc.train, mnist_dir, size, seed, settings, checkpoints,
-                               reuse=True).test_acc for size in sizes]
+                               reuse=True, threads=threads).test_acc for size in sizes]
 
 
 def _call(job: tuple) -> object:
@@ -212,12 +212,13 @@ def per_seed_facts(runs: list[dict]) -> dict:
             "val_loss": [[h["val_loss"] for h in r["history"]] for r in runs]}
 
 
-def eval_forgotten_row(data: DogsDataset, seeds: tuple[int, ...], settings: DogSettings, checkpoints: Path) -> dict:
+def eval_forgotten_row(data: DogsDataset, seeds: tuple[int, ...], settings: DogSettings, checkpoints: Path,
+                       threads: int) -> dict:
     """The correct models tested in training mode (model.eval() forgotten) against eval mode."""
     test = DataLoader(q11_dog_mlp.dog_tensors(data).test, batch_size=EVAL_BATCH)
     in_train_mode, in_eval_mode = [], []
     for seed in seeds:
-        model = train_dog_model(q11_dog_mlp.SCRIPT, data, seed, settings, checkpoints, reuse=True).model
+        model = train_dog_model(q11_dog_mlp.SCRIPT, data, seed, settings, checkpoints, reuse=True, threads=threads).model
         in_eval_mode.append(evaluate(model, test)[1])
         with torch.no_grad():
             model.train()  # what evaluate() would see without its model.eval()
@@ -236,8 +237,9 @@ def add_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def mnist_plan(args: argparse.Namespace) -> tuple[MnistSettings, tuple[int, ...]]:
-    """Q6's settings and sizes: the homework's, or tiny ones with --quick."""
-    return (MnistSettings(epochs=2), (50, 100)) if args.quick else (MnistSettings(), Q6_SIZES)
+    """Q6's settings and sizes: q06's HOMEWORK and the homework's sizes, or 2 epochs and tiny sizes with --quick."""
+    homework = q06_mnist_acc.HOMEWORK
+    return (dataclasses.replace(homework, epochs=2), (50, 100)) if args.quick else (homework, HOMEWORK_SIZES)
 
 
 def check_mnist(args: argparse.Namespace) -> None:
@@ -250,7 +252,7 @@ def check_mnist(args: argparse.Namespace) -> None:
 def main() -> None:
     run = start_dog_question(__doc__, q11_dog_mlp.HOMEWORK, add_flags, check=check_mnist)
     args, seeds, data, dest = run.args, run.seeds, run.data, run.dest
-    settings = DogSettings(epochs=2, threads=run.settings.threads) if args.quick else run.settings
+    settings = dataclasses.replace(q11_dog_mlp.HOMEWORK, epochs=2) if args.quick else run.settings
     mnist, sizes = mnist_plan(args)
     source = read_mnist(args.mnist_dir).source
     print(f"Data: {data.summary()}; {data_title(source)}; seeds {list(seeds)}; {len(DOG_ROWS) + 2} rows")
@@ -259,8 +261,10 @@ def main() -> None:
     keys = [(None, Dog_Classifier_Conv), ("view_not_permute", Dog_Classifier_Conv), (None, Dog_Classifier_FC)]
     keys += [(mistake, net) for mistake, net, _ in DOG_ROWS if net is Dog_Classifier_FC]  # the slow CNN runs first
     runs = {(mistake, net): dog_run(net, mistake, settings) for mistake, net in keys}
-    jobs = [(dog_job, (*run, data.path, data.cache_dir, seed, dest.checkpoints)) for run in runs.values() for seed in seeds]
-    jobs += [(q6_job, (slip, args.mnist_dir, sizes, seed, mnist, dest.checkpoints)) for slip in (True, False) for seed in seeds]
+    jobs = [(dog_job, (*run, data.path, data.cache_dir, seed, dest.checkpoints, args.threads)) for run in runs.values()
+            for seed in seeds]
+    jobs += [(q6_job, (slip, args.mnist_dir, sizes, seed, mnist, dest.checkpoints, args.threads)) for slip in (True, False)
+             for seed in seeds]
     side_by_side = run_side_by_side(_call, jobs, args.jobs, "runs")  # in list order: the longest first
     results = iter(side_by_side if side_by_side is not None else [_call(job) for job in jobs])
     trained = {key: [next(results) for _ in seeds] for key in runs}
@@ -268,7 +272,7 @@ def main() -> None:
     rows = [{"id": mistake, "network": net.__name__, "answer": answer, "trained": True,
              "correct": per_seed_facts(trained[(None, net)]), "mistaken": per_seed_facts(trained[(mistake, net)])}
             for mistake, net, answer in DOG_ROWS]
-    rows.append(eval_forgotten_row(data, seeds, settings, dest.checkpoints))
+    rows.append(eval_forgotten_row(data, seeds, settings, dest.checkpoints, args.threads))
     rows.append({"id": "one_network", "network": "Digit_Classifier", "answer": "Q6", "trained": True, "sizes": list(sizes),
                  "correct": {"test_acc_per_size": q6["correct"]}, "mistaken": {"test_acc_per_size": q6["mistaken"]}})
     wall = time.perf_counter() - started
@@ -278,7 +282,8 @@ def main() -> None:
               f"{np.mean(row['mistaken'].get('test_acc', row['mistaken'].get('test_acc_per_size'))):.1%}")
     publish(dest, "mistakes", {
         "data": f"{data.summary()}; {data_title(source)}", "dogset": dog_data_facts(data), "seeds": list(seeds),
-        "not_homework": "; ".join(run.reasons), "settings": settings.__dict__, "mnist_settings": mnist.__dict__,
+        "not_homework": "; ".join(run.reasons), "settings": {**settings.__dict__, "threads": args.threads},
+        "mnist_settings": {**mnist.__dict__, "threads": args.threads},
         "rows": rows, "old_sheet": OLD_SHEET, "jobs": args.jobs,
         "test_class_counts": np.bincount(data.testY, minlength=10).tolist(),
         "train_rows_in_breed_order": bool(np.all(np.diff(data.trainY) >= 0)), "wall_seconds": wall, "meta": run_metadata()})

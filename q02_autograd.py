@@ -18,9 +18,10 @@ import torch
 from torch import nn
 
 from answers.sheet import publish
-from harness.cli import base_parser, flags_off_homework, positive_float, positive_int, run_main
-from harness.outputs import choose_destination
-from harness.runtime import run_metadata, torch_threads
+from common.cli import positive_float, positive_int, run_main
+from harness.cli import base_parser, flags_off_homework
+from common.outputs import choose_destination
+from common.runtime import run_metadata, torch_threads
 from models import Digit_Classifier, Dog_Classifier_Conv
 
 DEFAULT_LR = 0.1

@@ -28,11 +28,11 @@ from torch.utils.data import DataLoader
 
 from answers.q04 import judge_extrapolation
 from answers.sheet import publish
-from harness.base import UserError
-from harness.cli import run_main
+from common.errors import UserError
+from common.cli import run_main
 from harness.drivers import start_mnist_question
 from harness.mnist_runs import FULL_SIZE, MnistSettings, full_training_set, train_full, train_one_size
-from harness.runtime import cpu_caches, torch_threads
+from common.runtime import cpu_caches, torch_threads
 from models import Digit_Classifier
 from my_dataset import MyDataset
 from run_model import History, fit
@@ -63,7 +63,8 @@ def fit_line(sizes: list[int], seconds: list[float]) -> tuple[float, float]:
     return float(a), float(b)
 
 
-def measure_step_costs(mnist_dir, settings: MnistSettings, seed: int, sizes: tuple[int, ...]) -> tuple[list[dict], float]:
+def measure_step_costs(mnist_dir, settings: MnistSettings, seed: int, sizes: tuple[int, ...],
+                       threads: int) -> tuple[list[dict], float]:
     """µs per SGD step when training on n random examples of the full training set, for each n
     below its size and for all of it: the median of STEP_COST_REPEATS runs of at least
     STEP_COST_MIN_STEPS steps, a fresh model each time, the same threads as Q4. The sizes take
@@ -79,7 +80,7 @@ def measure_step_costs(mnist_dir, settings: MnistSettings, seed: int, sizes: tup
             data = MyDataset(full.x[index], full.y[index])
             steps_per_epoch = -(-n // settings.batch_size)
             epochs = max(1, -(-STEP_COST_MIN_STEPS // steps_per_epoch))
-            with torch_threads(settings.threads):
+            with torch_threads(threads):
                 _, history = train(data, seed, dataclasses.replace(settings, epochs=epochs))
             costs[n].append(history.train_seconds / (epochs * steps_per_epoch) * 1e6)
             spent += history.train_seconds
@@ -105,7 +106,7 @@ def main() -> None:
     for seed in seeds:
         for size in sizes:
             trained = train_one_size(Digit_Classifier, train, args.mnist_dir, size, seed, settings,
-                                     run.dest.checkpoints, reuse=False)
+                                     run.dest.checkpoints, reuse=False, threads=args.threads)
             per_size[size].append(trained)
             print(f"seed {seed} n = {size:5d}: {trained.train_seconds:6.1f} s for {settings.epochs} epochs, "
                   f"final loss {trained.losses[-1]:.4f}", flush=True)
@@ -117,9 +118,10 @@ def main() -> None:
     a, b = fit_line(sizes, [r["train_seconds_median"] for r in runs])
     full = None
     if args.full:
-        full = train_full(train, args.mnist_dir, seeds[0], settings)
+        full = train_full(train, args.mnist_dir, seeds[0], settings, threads=args.threads)
         steps = -(-full["size"] // settings.batch_size) * settings.epochs
-        step_costs, step_cost_seconds = measure_step_costs(args.mnist_dir, settings, seeds[0], STEP_COST_SIZES)
+        step_costs, step_cost_seconds = measure_step_costs(args.mnist_dir, settings, seeds[0], STEP_COST_SIZES,
+                                                             args.threads)
         full.update(predicted_seconds=a + b * full["size"],
                     fit_us_per_step=b * settings.batch_size / settings.epochs * 1e6,
                     full_us_per_step=full["train_seconds"] / steps * 1e6,

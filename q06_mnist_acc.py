@@ -21,10 +21,10 @@ from torch.utils.data import DataLoader
 
 from answers.q06 import judge_q7
 from answers.sheet import publish
-from harness.cli import run_main
+from common.cli import run_main
 from harness.drivers import start_mnist_question
 from harness.mnist_runs import MnistSettings, train_one_size
-from harness.stats import mean_sd
+from common.stats import mean_sd
 from load_data import read_mnist
 from models import Digit_Classifier
 from my_dataset import MyDataset
@@ -56,7 +56,7 @@ def main() -> None:
     runs = []
     for size in run.sizes:
         trained = [train_one_size(Digit_Classifier, train, args.mnist_dir, size, seed, settings, run.dest.checkpoints,
-                                  reuse=True, test=evaluate_on_test) for seed in seeds]
+                                  reuse=True, threads=args.threads, test=evaluate_on_test) for seed in seeds]
         row = {"size": size, "reused_checkpoints": sum(t.reused for t in trained)}
         for key, values in (("test_acc", [t.test_acc for t in trained]),
                             ("test_acc_all", [t.test_acc_all for t in trained])):

@@ -21,12 +21,12 @@ import numpy as np
 import q15_dog_cnn
 from answers.q08 import draw_images
 from answers.sheet import publish
-from harness.base import UserError
-from harness.cli import run_main
+from common.errors import UserError
+from common.cli import run_main
 from harness.dog_runs import TrainedDogModel, predict_proba, train_seeds
 from harness.drivers import dog_data_facts, start_dog_question
-from harness.plots import save_figure
-from harness.runtime import run_metadata
+from common.plots import save_figure
+from common.runtime import run_metadata
 from data.dogs import PARTITIONS, DogsDataset
 from models import Dog_Classifier_Conv
 
@@ -109,7 +109,8 @@ def main() -> None:
     args, settings, seeds, data, reasons, dest = run.args, run.settings, run.seeds, run.data, run.reasons, run.dest
     print(f"Data: {data.summary()}")
     q8 = explore(data)
-    models = train_seeds(q15_dog_cnn.SCRIPT, data, seeds, settings, dest.checkpoints, jobs=args.jobs)
+    models = train_seeds(q15_dog_cnn.SCRIPT, data, seeds, settings, dest.checkpoints, threads=args.threads,
+                         jobs=args.jobs)
     facts = {"data": data.summary(), "dogset": dog_data_facts(data), "seeds": list(seeds),
              "not_homework": "; ".join(reasons), "settings": settings.__dict__, "q8": q8,
              "q9": hardest_images(data, models, args.breed), "meta": run_metadata()}

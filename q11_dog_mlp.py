@@ -21,7 +21,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from data.dogs import DogsDataset
-from harness.cli import run_main
+from common.cli import run_main
 from harness.dog_runs import DogScript, DogSettings, DogSplits, weight_count
 from harness.drivers import run_dog_question
 from models import Dog_Classifier_FC

@@ -14,9 +14,10 @@ import torch
 from torch.nn import functional as F
 
 from answers.sheet import publish
-from harness.cli import base_parser, run_main
-from harness.outputs import choose_destination
-from harness.runtime import run_metadata
+from common.cli import run_main
+from harness.cli import base_parser
+from common.outputs import choose_destination
+from common.runtime import run_metadata
 from models import Dog_Classifier_Conv
 
 IntOrPair = int | Sequence[int]

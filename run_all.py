@@ -23,9 +23,10 @@ import time
 from pathlib import Path
 
 from answers.registry import SCRIPTS
-from harness.base import REPO_ROOT, check_writable_dir
-from harness.cli import HOMEWORK_SEEDS, OneLineParser, run_main, seed_int, unique_seeds
-from harness.outputs import TRIAL_DIR, write_json
+from common.paths import REPO_ROOT, check_writable_dir
+from common.cli import OneLineParser, run_main, seed_int
+from harness.cli import HOMEWORK_SEEDS, unique_seeds
+from common.outputs import TRIAL_DIR, write_json
 
 QUICK_OUT = REPO_ROOT / "runs" / "quick"
 

@@ -78,7 +78,7 @@ class EarlyStopping:
     previous loss, so with patience 3 the earliest stop is after epoch 4.
     """
 
-    def __init__(self, patience: int = 3, min_delta: float = 1e-4):
+    def __init__(self, patience: int, min_delta: float):
         self.patience, self.min_delta = patience, min_delta
         self.previous: float | None = None
         self.counter = 0

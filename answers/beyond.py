@@ -7,7 +7,7 @@ import statistics
 
 from answers.dogs import data_note
 from answers.words import in_words, near_cut, seed_list, sentence, rounded_difference
-from harness.stats import wilson_interval
+from common.stats import wilson_interval
 
 WATCHED = 2  # the recall of this many breeds is followed (watched_breeds says which)
 BALANCED = 1.1  # class weights within this ratio of each other leave the loss practically unweighted
@@ -32,12 +32,15 @@ def changes(step: int, recipes: dict) -> list[str]:
     rung on the one before), as `beyond_dog_cnn.py` trains it: the ladder can credit a rung's gain
     to one change only when this names one."""
     modern, augmented = recipes.get("2", {}), recipes.get("5", {})
-    return {1: ["the optimizer (Adam instead of SGD)", "the weights tested (the best validation epoch's instead of the last)"],
+    return {1: ["the optimizer (Adam instead of SGD)",
+                "the weights tested (the best validation epoch's instead of the last)"],
             2: ["the network", "the optimizer (AdamW with weight decay)", "a one-cycle schedule",
-                f"batch {modern.get('batch_size')}", f"a fixed {modern.get('epochs')} epochs instead of the stopping rule"],
+                f"batch {modern.get('batch_size')}",
+                f"a fixed {modern.get('epochs')} epochs instead of the stopping rule"],
             3: ["flip averaging at test time"],
             4: ["class weights", "label smoothing"],
-            5: ["data augmentation", f"{augmented.get('epochs')} epochs instead of {modern.get('epochs')}"]}.get(step, [])
+            5: ["data augmentation",
+                f"{augmented.get('epochs')} epochs instead of {modern.get('epochs')}"]}.get(step, [])
 
 
 def separable(ladder: list[dict], recipes: dict) -> str:
@@ -45,6 +48,8 @@ def separable(ladder: list[dict], recipes: dict) -> str:
     whose gain belongs to several changes together."""
     several = [r["step"] for r in ladder if len(changes(r["step"], recipes)) > 1]
     single = [r["step"] for r in ladder if len(changes(r["step"], recipes)) == 1]
+    # tested: tests/test_beyond.py::test_the_ladder_names_what_each_rung_changes_and_what_it_cannot_separate,
+    #         tests/test_beyond.py::test_flip_averaging_is_the_mean_of_the_two_passes
     text = [f"Rung {s} changes one thing ({changes(s, recipes)[0]}), so its gain is that change's" for s in single]
     if several:
         text.append("every other rung changes several things at once, and its gain belongs to them together, not "
@@ -141,6 +146,8 @@ def weights_sentence(facts: dict, watched: list[str]) -> str:
         return sentence(" and ".join(f"{b} (recall {baseline[b]:.2f})" for b in watched)
                         + " are the breeds rung 2 recognises worst. The breeds are nearly balanced "
                           f"({min(counts.values())}–{max(counts.values())} training images each), so rung 4's class "
+                          # tested: tests/test_beyond.py::test_the_class_weights_are_stated_to_three_decimals,
+                          #         tests/test_beyond.py::test_class_weights_follow_the_training_counts
                           f"weights range only from {min(weights.values()):.3f} to {max(weights.values()):.3f}: its "
                           f"change is mostly the label smoothing.")
     named = " and ".join(f"{b} ({counts[b]} training images)" for b in watched)
@@ -207,6 +214,7 @@ def cure(ladder: list[dict], total: int, recipes: dict) -> str:
               f"({with_interval(augmented['test_acc_flip_averaged'], total)} for rung 5 with flip averaging, for "
               f"comparison only)."
             + (f" No rung trains rung 2's recipe for {recipes['5']['epochs']} epochs without augmentation, so the ladder "
+               # tested: tests/test_beyond.py::test_the_ladder_names_what_each_rung_changes_and_what_it_cannot_separate
                f"cannot tell how much of this is the augmentation and how much the longer schedule." if longer else ""))
 
 
@@ -240,13 +248,16 @@ def render(facts: dict) -> dict[str, str]:
     best, first = max(ladder, key=lambda r: r["test_acc"]), ladder[0]
     text = [f"Data: {data_note(facts['dogset'])}. {seeds_sentence(facts, total)} {provenance_sentence(ladder)}", "",
             header, "|---:|---|---:|---:|---:|---:|---:|" + "---:|" * len(watched), *rows, "",
-            f"What each rung bought, against the rung before (from the unrounded accuracies): {'; '.join(steps)}. The best rung, {best['step']}, reaches "
+            # tested: tests/test_beyond.py::test_gains_are_rounded_once_from_the_unrounded_accuracies
+            f"What each rung bought, against the rung before (from the unrounded accuracies): {'; '.join(steps)}. "
+            f"The best rung, {best['step']}, reaches "
             f"**{shown(best['test_acc']):.1f}%**, {shown(best['test_acc']) / shown(first['test_acc']):.1f}× the homework "
             f"protocol's {shown(first['test_acc']):.1f}% on the same images"
             + (": the homework's low accuracy is its network's and training recipe's, not the data's. The ladder "
                "cannot split the two: the big step is rung 2, where the network and the recipe change together."
                if best["test_acc"] >= 2 * first["test_acc"] else ".") + " " + separable(ladder, recipes),
             f"Rungs 2 and 4 train {recipe['epochs']} epochs of batch {recipe['batch_size']} with AdamW (max lr "
+            # tested: tests/test_training.py::test_best_weights_are_those_of_the_lowest_validation_loss
             f"{recipe['max_lr']:g}, weight decay {recipe['weight_decay']:g}) on a one-cycle schedule, keeping the weights "
             f"of the epoch with the lowest validation loss; rung 5 the same for {recipes['5']['epochs']} epochs. "
             + time_sentence(facts, ladder)]
@@ -265,7 +276,7 @@ def draw(facts: dict) -> dict:
     """figures/beyond_accuracy.png and beyond_recall.png from the facts."""
     import numpy as np
 
-    from harness.plots import plt
+    from common.plots import plt
 
     ladder, reference = facts["ladder"], facts["homework_reference"]
     fig, ax = plt.subplots(figsize=(8, 4.5))

@@ -7,7 +7,7 @@ import statistics
 
 from answers.words import (agree, borderline, near_cut, tie_note, pct_spread, plural, sample_half_width, sample_noise,
                            seed_list, rounded_difference, span)
-from harness.stats import mean_sd
+from common.stats import mean_sd
 
 
 NEAR_PEAK = 0.01  # "within 1 point" of the best validation accuracy
@@ -201,11 +201,15 @@ def restore_best(facts: dict, curves: dict) -> str:
         judged = (f"That is more than both the spread over seeds ({spread:.1f} points) and one model's test-sample "
                   f"interval (±{half:.1f} points): the last epoch's weights, which the homework's rule keeps, "
                   + ("cost accuracy here." if float(change) > 0 else "are the better ones here."))
+    # tested: tests/test_training.py::test_the_stopping_rule_on_crafted_loss_sequences
     return (f"The homework's rule compares each epoch with the one before, so a noisy validation loss can keep training "
             f"past its minimum (seed {late['seed']} stopped at epoch {late['epochs']}, {late['after_best']} epochs "
             f"after its lowest validation loss). The weights of the lowest-validation-loss epoch (what Keras' "
+            # tested: tests/test_training.py::test_the_best_weights_are_a_copy_taken_at_the_best_epoch_not_the_last_weights,
+            #         tests/test_training.py::test_best_weights_are_those_of_the_lowest_validation_loss
             f"`restore_best_weights` keeps) reach {pct_spread(best)} test accuracy against {pct_spread(last)} for the "
             f"last epoch's, the homework's number: a difference of {change} ± "
+            # tested: tests/test_answers.py::test_the_restore_best_difference_is_rounded_once_and_ties_are_borderline
             f"{100 * curves['best_weights_gain_sd']:.1f} points (from the unrounded accuracies), paired by seed on the same "
             f"test images, better in "
             f"{borderline(curves['best_weights_better_in'], n, ties)}. {judged}")
@@ -233,6 +237,9 @@ def training_summary(facts: dict) -> str:
             f"second noise beside the spread over seeds); chance is 10%. Training took "
             f"{span([run['epochs_trained'] for run in runs])} epochs, "
             f"{statistics.median(seconds):.1f} s of training per epoch (median; {plural(threads, 'torch thread')} per "
+            # tested: tests/test_scripts.py::test_one_seed_reproduces_its_part_of_the_five_seed_run,
+            #         tests/test_training.py::test_few_epochs_lower_the_loss_and_the_seed_repeats_exactly,
+            #         tests/test_claims.py::test_the_dogset_split_takes_no_seed
             f"process, seeds trained side by side). A seed fixes the initial weights and the shuffling order; the split "
             f"into train, valid and test is DogSet's own and the same for every seed.")
 
@@ -244,7 +251,7 @@ CURVE_NAMES = {"train_loss": "training loss", "val_loss": "validation loss",
 def draw_histories(facts: dict, prefix: str, title: str) -> dict:
     """figures/{prefix}_loss.png and _accuracy.png: every seed against epoch, the median seed
     (by test accuracy; the lower middle for an even count) drawn strongest, each stop marked."""
-    from harness.plots import plt
+    from common.plots import plt
 
     runs = facts["per_seed"]
     strong = sorted(runs, key=lambda run: run["test_acc"])[(len(runs) - 1) // 2]

@@ -10,8 +10,10 @@ import statistics
 from typing import Sequence
 
 from answers.words import agree, in_words, pct_spread, plural, sample_half_width, rounded_difference, span
-from answers.old_sheet import OLD_SHEET_TEST_IMAGES, epochs_match, same_images, widened_range
-from harness.stats import mean_sd, wilson_interval
+from common.stats import mean_sd, wilson_interval
+from rules.verdicts import (INVALID, MIN_EFFECT, OLD_SHEET_TEST_IMAGES, consistent_rows, measurable, old_sheet_fits,
+                            old_sheet_sides, paired_differences, same_images, t_quantile, test_count, verdict,
+                            widened_range)
 
 SLIPS = {
     "view_not_permute": "images reshaped with `x.view(-1, 3, 64, 64)` instead of permuted",
@@ -32,13 +34,8 @@ SHORT = {  # the figure's labels
     "stop_on_test": "early stopping on test", "eval_forgotten": "model.eval() forgotten", "one_network": "one network",
 }
 NETWORKS = {"Dog_Classifier_FC": "MLP", "Dog_Classifier_Conv": "CNN", "Digit_Classifier": "MNIST MLP"}
-INVALID = {  # slips that spoil the answer whatever they do to the number, and why
-    "stop_on_test": "the test images chose when to stop, so the test accuracy is no longer an unbiased estimate of "
-                    "accuracy on new images",
-}
 CHANCE = 0.15  # a mean test accuracy below this is worded as near chance (or the majority-class rate)
-MIN_EFFECT = 0.01  # a paired difference under 1 point is never called an effect
-T95 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228)  # two-sided 95% t, 1–10 df
+
 
 
 # --- numbers as shown -------------------------------------------------------------------------
@@ -68,33 +65,7 @@ def accuracy_cell(values: Sequence[float], total: int) -> str:
     return f"{per_seed(values)} [{interval_words(*mean_interval(values, total))}]"
 
 
-def test_count(facts: dict) -> int:
-    """How many test images the key's DogSet holds."""
-    return facts["dogset"]["counts"]["test"]
-
-
 # --- the paired comparison ----------------------------------------------------------------------
-
-def paired_differences(correct: Sequence[float], mistaken: Sequence[float]) -> list[float]:
-    """Per seed, the slip's accuracy minus the correct recipe's with the same seed (the same
-    initial weights and batch order)."""
-    return [m - c for c, m in zip(correct, mistaken, strict=True)]
-
-
-def t_quantile(degrees: int) -> float:
-    """Two-sided 95% Student t quantile; beyond 10 degrees of freedom the 10-df value (conservative)."""
-    return T95[min(degrees, len(T95)) - 1]
-
-
-def measurable(correct: Sequence[float], mistaken: Sequence[float]) -> bool:
-    """True when the mean paired difference is at least MIN_EFFECT and its 95% t interval over
-    the seeds excludes 0 (needs 2 seeds or more): anything less is not told apart from seed noise."""
-    differences = paired_differences(correct, mistaken)
-    if len(differences) < 2:
-        return False
-    mean, sd = mean_sd(differences)
-    return abs(mean) >= MIN_EFFECT and abs(mean) > t_quantile(len(differences) - 1) * sd / math.sqrt(len(differences))
-
 
 def paired_words(correct: Sequence[float], mistaken: Sequence[float]) -> str:
     """'−4.3 ± 0.9 points': the mean paired difference (from the unrounded accuracies) ± its standard error."""
@@ -103,15 +74,6 @@ def paired_words(correct: Sequence[float], mistaken: Sequence[float]) -> str:
     if len(differences) < 2:
         return f"{change} points"
     return f"{change} ± {100 * mean_sd(differences)[1] / math.sqrt(len(differences)):.1f} points"
-
-
-def verdict(row: dict) -> str:
-    """'invalid' (whatever the numbers), 'identical', 'measurable' or 'not measurable'."""
-    if row["id"] in INVALID:
-        return "invalid"
-    if not row["trained"] and row["identical"]:
-        return "identical"
-    return "measurable" if measurable(row["correct"]["test_acc"], row["mistaken"]["test_acc"]) else "not measurable"
 
 
 # --- what the runs show -------------------------------------------------------------------------
@@ -253,10 +215,12 @@ def why_quiet(facts: dict) -> list[str]:
             and measurable(cnn["correct"]["test_acc"], cnn["mistaken"]["test_acc"]):
         notes.append("`view` instead of `permute` hurts the CNN and not the MLP: a fully connected layer sees a fixed "
                      "reordering of its inputs as just another order of the same numbers, while the CNN's kernels "
+                     # tested: tests/test_mistakes.py::test_view_scrambles_the_images_while_permute_does_not
                      "look at neighbouring pixels of one channel, which the reshape tears apart.")
     evaluation = by.get(("eval_forgotten", "Dog_Classifier_FC"))
     if evaluation and evaluation["identical"]:
         notes.append("`model.eval()` only changes layers that behave differently in training, such as dropout and "
+                     # tested: tests/test_mistakes.py::test_forgetting_eval_cannot_change_these_networks
                      "batch norm; these networks have none, so forgetting it changes no prediction.")
     return notes
 
@@ -291,28 +255,6 @@ def q6_words(row: dict, epochs: int) -> str:
 
 # --- the old answer sheet -----------------------------------------------------------------------
 
-def old_sheet_sides(facts: dict, network: str) -> list[tuple[str, dict]]:
-    """('homework', the correct recipe) and (slip id, its runs) for every trained row of `network`."""
-    rows = [r for r in facts["rows"] if r["network"] == network and r["trained"]]
-    return ([("homework", rows[0]["correct"])] if rows else []) + [(r["id"], r["mistaken"]) for r in rows]
-
-
-def old_sheet_fits(facts: dict, network: str) -> list[tuple[str, bool, bool]]:
-    """Per side of `network`: (name, the old accuracy lies within its widened range, the old epochs match)."""
-    old, cap, total = facts["old_sheet"][network], facts["settings"]["epochs"], test_count(facts)
-    fits = []
-    for name, side in old_sheet_sides(facts, network):
-        low, high = widened_range(side["test_acc"], total)
-        fits.append((name, low <= old["test_acc"] <= high, epochs_match(old["epochs"], side, cap)))
-    return fits
-
-
-def consistent_rows(facts: dict, network: str) -> list[str]:
-    """The sides of `network` consistent with the old sheet's number by the stated rule: the old
-    accuracy within the side's widened range and the same epoch count."""
-    return [name for name, accuracy, epochs in old_sheet_fits(facts, network) if accuracy and epochs]
-
-
 def side_name(name: str, facts: dict) -> str:
     return "the homework's recipe" if name == "homework" else slip_name(name, facts)
 
@@ -337,6 +279,7 @@ def old_number_words(facts: dict, network: str) -> str:
             f"{old['epochs']} epochs lies {place} the widened range of the key's recipe, which reaches {seeds}% over "
             f"{plural(len(homework['test_acc']), 'seed')} (widened: {interval_words(low, high)}) in "
             f"{span(homework['epochs'])} epochs. "
+            # tested: tests/test_mistakes.py::test_the_old_sheet_is_matched_by_the_stated_rule
             + (f"Taking its {old['epochs']} epochs, the cap, as its run's count (it may quote the cap), by the rule it "
                f"is consistent with " if old["epochs"] == facts["settings"]["epochs"] else
                "By the rule it is consistent with ")
@@ -389,12 +332,14 @@ def render(facts: dict) -> dict[str, str]:
     n = len(facts["seeds"])
     t = f", t = {t_quantile(n - 1):.2f} for {n} seeds" if n > 1 else ""
     return {"Mistakes": "\n".join([
+        # tested: tests/test_mistakes.py::test_without_a_slip_the_recipe_is_the_homeworks
         f"Each row changes one line of the homework's recipe the way students do, trains through the same loop on the "
         f"same {plural(n, 'seed')}, and compares with the correct recipe. Test accuracy is given as mean ± sd over the "
         f"seeds, then each seed, and in brackets the 95% Wilson interval of one model at that mean on the {total:,} test "
         f"images (the test-sample noise the seeds do not show). What the student observes needs no correct run to "
         f"compare with; the difference from the correct recipe does. Differences are paired by seed (the slip's run "
         f"minus the correct run with the same seed, hence the same initial weights and batch order), shown as mean ± "
+        # tested: tests/test_mistakes.py::test_differences_are_rounded_once_from_the_unrounded_accuracies
         f"standard error, and computed from the unrounded accuracies (so one can differ by 0.1 from the difference of "
         f"the means shown). An effect counts as measurable when it is at least "
         f"{100 * MIN_EFFECT:.0f} point and its 95% t interval (mean ± t × standard error{t}) excludes 0; a slip that "
@@ -413,7 +358,7 @@ COLOURS = {"measurable": "tab:red", "not measurable": "lightgrey", "identical": 
 
 def draw(facts: dict) -> dict:
     """One figure: for each affected answer, the correct value and each mistake, mean ± sd."""
-    from harness.plots import plt
+    from common.plots import plt
 
     q6 = next(r for r in facts["rows"] if r["id"] == "one_network")
     panels = [a for a in ("Q11", "Q15") if any(r["answer"] == a for r in facts["rows"])]

@@ -1,35 +1,9 @@
-"""The old answer sheet's DogSet numbers and the rule that compares a number with the key's
-seeds: shared by the corrections table (answers/q11.py, answers/q15.py) and the mistakes
-appendix (answers/mistakes.py), so both apply one rule."""
+"""The corrections table's row for the old answer sheet's DogSet numbers (Q11 and Q15), in words:
+the old number against the key's seeds by the old-sheet rule of rules/verdicts.py, which the
+mistakes appendix (answers/mistakes.py) and the checker apply too."""
 from __future__ import annotations
 
-from typing import Sequence
-
-from harness.stats import wilson_interval
-
-OLD_SHEET_TEST_IMAGES = 555  # the old sheet's accuracies are multiples of 1/555 (122/555, 145/555)
-OLD_SHEET = {"Dog_Classifier_FC": {"test_acc": 0.2198, "epochs": 100},  # Q11: 122 of 555 after 100 epochs
-             "Dog_Classifier_Conv": {"test_acc": 0.2613, "epochs": 65}}  # Q15: 145 of 555 after 65 epochs
-
-
-def widened_range(values: Sequence[float], total: int) -> tuple[float, float]:
-    """The per-seed range widened by the test-sample interval: from the lowest seed's 95% Wilson
-    lower bound to the highest seed's upper bound, on `total` test images."""
-    return (wilson_interval(round(min(values) * total), total)[0],
-            wilson_interval(round(max(values) * total), total)[1])
-
-
-def epochs_match(old_epochs: int, side: dict, cap: int) -> bool:
-    """The old run's epoch count fits the side's: at the cap, every seed ran the cap; below it,
-    every seed stopped early and the old count lies within the seeds' range."""
-    if old_epochs == cap:
-        return all(e == cap for e in side["epochs"]) and not any(side["stopped_early"] + side["diverged"])
-    return all(side["stopped_early"]) and min(side["epochs"]) <= old_epochs <= max(side["epochs"])
-
-
-def same_images(dogset: dict) -> bool:
-    """Whether the key's DogSet is the one the old sheet was tested on (the course's, 555 test images)."""
-    return not dogset.get("rebuilt") and dogset["counts"]["test"] == OLD_SHEET_TEST_IMAGES
+from rules.verdicts import OLD_SHEET, OLD_SHEET_TEST_IMAGES, epochs_match, same_images, widened_range
 
 
 def correction(question: str, facts: dict) -> tuple[str, str, str]:
@@ -54,6 +28,8 @@ def correction(question: str, facts: dict) -> tuple[str, str, str]:
         verdict = (f"the accuracy is within the noise of seeds and test images, but the epochs do not fit: under the "
                    f"homework's stopping rule every seed of the key stops after {min(epochs)}–{max(epochs)} epochs, while "
                    f"the old key reports {old['epochs']}"
+                   # tested: tests/test_old_sheet.py::test_an_old_number_that_fits_in_accuracy_but_not_in_epochs_is_not_right,
+                   #         tests/test_old_sheet.py::test_an_old_count_below_the_cap_is_not_said_to_quote_it
                    + (", the cap: it may quote the cap rather than its run's count, or its run did not stop by the "
                       "rule (the appendix \"Common mistakes\" names the measured slips that fit the latter)"
                       if old["epochs"] == cap else

@@ -2,7 +2,7 @@
 has its own tensor type. Facts from q02_autograd.py (results/q02.json)."""
 from __future__ import annotations
 
-# The views and the copy: tests/test_theory.py::test_q1_views_share_memory_and_reshape_copies_a_transposed_tensor
+# tested: tests/test_theory.py::test_q1_views_share_memory_and_reshape_copies_a_transposed_tensor
 Q1 = ("A tensor is an n-dimensional array of numbers of one type: a scalar has 0 dimensions, a vector 1, a matrix 2, "
       "a batch of RGB images 4 (`[N, C, H, W]`). A `torch.Tensor` stores its values in one block of memory and "
       "describes them with a `dtype`, a `shape` and `strides` (so transposing, slicing and `view` give views that "
@@ -24,7 +24,7 @@ Q2 = ("Automatic differentiation computes exact derivatives of a program by appl
       "Python gets exact gradients with no hand-derived backward code, and changing the model never means "
       "re-deriving its derivatives.")
 
-# The shared memory: tests/test_theory.py::test_q3_from_numpy_and_numpy_share_memory_on_the_cpu
+# tested: tests/test_theory.py::test_q3_from_numpy_and_numpy_share_memory_on_the_cpu
 Q3 = ("A NumPy array has no gradient tracking and runs only on the CPU. A `torch.Tensor` offers the same array "
       "operations plus (1) autograd: operations on tensors with `requires_grad=True` build the graph that `backward()` "
       "differentiates, which is what training needs; (2) devices: `.to('cuda')` moves data and computation to a GPU "

@@ -107,6 +107,7 @@ def answer_q4(f: dict) -> str:
         f"({plural(settings['threads'], 'torch thread')}, torch {meta['torch']}, {meta['device']}); "
         f"{plural(len(seeds), 'seed')} per size. The time is that of the textbook loop a student writes (`train` in "
         f"`q04_mnist_time.py`: a shuffling `DataLoader` over `MyDataset` and `torch.optim.SGD`), batching included; "
+        # tested: tests/test_training.py::test_fit_times_the_training_epochs_alone
         f"reading the IDX files and testing are not timed.", "",
         "| training examples | median training time (s) | range over seeds (s) | median final training loss |",
         "|---:|---:|---:|---:|", *rows, "",
@@ -175,7 +176,7 @@ def draw(facts: dict) -> dict:
     """figures/q04_training_time.png and q04_loss_curves.png from the facts."""
     import numpy as np
 
-    from harness.plots import plt
+    from common.plots import plt
 
     runs, full = facts["runs"], facts["full"]
     a, b = facts["fit"]["a_seconds"], facts["fit"]["b_seconds_per_example"]

@@ -6,7 +6,7 @@ import numpy as np
 
 from answers.mnist import describe_mnist
 from answers.words import borderline, compare, near_cut, pct_spread, seed_list, rounded_difference
-from harness.stats import mean_sd
+from common.stats import mean_sd
 
 
 def increasing(values: list[float]) -> bool:
@@ -95,6 +95,8 @@ def trend(runs: list[dict], key: str, verdict: dict, label: str, seeds: list[int
             f"{pct_spread(last[f'{key}_per_seed'])} with {last['size']:,} (mean ± sd over seeds); it increases at every "
             f"step in {monotone}, and the gain from the smallest to the largest set is {gain} ± "
             f"{100 * verdict['gain_sd']:.1f} points. From one size to the next the mean changes by {', '.join(steps)} "
+            # tested: tests/test_answers.py::test_q7_gain_is_rounded_once_from_the_unrounded_means,
+            #         tests/test_answers.py::test_a_difference_is_rounded_once_from_the_unrounded_values
             f"points (differences of the unrounded means){', each step smaller than the one before' if diminishing(steps) else ''}; the last step, "
             f"{final['shown']} ± {final['sd']:.1f} points over seeds, is {'within' if final['within'] else 'beyond'} its "
             f"noise ({final['rule']}, {final['noise']:.1f} points).")
@@ -161,7 +163,7 @@ def render(facts: dict) -> dict[str, str]:
 
 def draw(facts: dict) -> dict:
     """figures/q06_accuracy.png from the facts."""
-    from harness.plots import plt
+    from common.plots import plt
 
     runs, test_size, all_size = facts["runs"], facts["test_examples"], facts["test_examples_all"]
     fig, ax = plt.subplots(figsize=(7, 4.5))

@@ -85,6 +85,7 @@ def cause(q9: dict, train_counts: list[int]) -> list[str]:
     """Why the breed is hard, as far as the facts tell: a shortage of training images only when
     it has fewer than SCARCE of the other breeds' median, then what 64×64 pixels leave to go on."""
     breed, n, median = q9["breed"], q9["breed_train_images"], q9["median_train_images_other_breeds"]
+    # tested: tests/test_answers.py::test_q9_claims_no_cause_it_did_not_measure
     pixels = ("what sends these images to another breed is not measured here: the key measures only their brightness "
               "and contrast against their own breed's average (above), not how they resemble the breed they were "
               "taken for.")
@@ -126,7 +127,7 @@ def draw(facts: dict) -> dict:
     """figures/q08_counts.png from the facts."""
     import numpy as np
 
-    from harness.plots import plt
+    from common.plots import plt
 
     breeds = facts["q8"]["breeds"]
     fig, ax = plt.subplots(figsize=(8, 4.5))
@@ -148,7 +149,7 @@ def draw_images(facts: dict, data) -> dict:
     DogsDataset of the same bytes) placed as the facts say; no trained model needed."""
     import numpy as np
 
-    from harness.plots import plt
+    from common.plots import plt
 
     breeds = data.labels_in("train")
     fig, axes = plt.subplots(len(breeds), SAMPLES_PER_BREED, figsize=(SAMPLES_PER_BREED * 1.3, len(breeds) * 1.35),

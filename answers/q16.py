@@ -10,6 +10,8 @@ def render(facts: dict) -> dict[str, str]:
         "**Yes.** A *single* perceptron cannot compute XOR, but a network of them computes every Boolean function. "
         "Construction: one hidden threshold unit per row of the truth table on which the function is 1, with weight "
         "+1 for each input that is 1 in that row, −1 for each input that is 0, and bias 0.5 − (number of ones), so it "
+        # tested: tests/test_theory.py::test_every_boolean_function_is_computed,
+        #         tests/test_theory.py::test_a_broken_construction_is_detected
         "fires on exactly that row; one output unit with weights 1 and bias −0.5 ORs them. It needs at most 2ⁿ hidden "
         "units (the function that is always 1); parity needs 2ⁿ⁻¹ with this construction.\n\n"
         "`q16_perceptron.py` builds this network for every function and compares it with the truth table: "

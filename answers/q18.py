@@ -50,6 +50,8 @@ def render(facts: dict) -> dict[str, str]:
              f"The {plural(len(targets), 'network')} {'is the model' if len(targets) == 1 else 'are the models'} of "
              f"seed {seed}.")
     if targets and all(t.get("weights") == "last epoch" for t in targets):
+        # tested: tests/test_training.py::test_the_dogset_harness_never_changes_the_arithmetic,
+        #         tests/test_training.py::test_the_best_weights_are_a_copy_taken_at_the_best_epoch_not_the_last_weights
         whose += (" Each is attacked with the weights of its last training epoch, the weights the homework tests, "
                   "not the copy of its lowest-validation-loss weights.")
     return {"Q18": "\n\n".join([METHOD, f"{whose} PGD takes {facts['pgd_steps']} steps of α = "
@@ -58,7 +60,7 @@ def render(facts: dict) -> dict[str, str]:
 
 def draw(facts: dict) -> dict:
     """figures/q18_accuracy_vs_eps.png from the facts."""
-    from harness.plots import plt
+    from common.plots import plt
 
     targets = facts["targets"]
     fig, axes = plt.subplots(1, len(targets), figsize=(6 * len(targets), 4.3), squeeze=False)

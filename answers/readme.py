@@ -103,7 +103,7 @@ def read_sources(folder: Path) -> dict[str, dict]:
 
 def update_readme(folder: Path) -> Path | None:
     """Rewrite the measured section of folder/README.md from folder/results/; None without a README."""
-    from harness.outputs import atomic_write
+    from common.outputs import atomic_write
 
     readme = folder / "README.md"
     if not readme.exists():

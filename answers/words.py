@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from harness.stats import mean_sd, wilson_interval
+from common.stats import mean_sd, wilson_interval
 
 
 def pct_spread(values: Sequence[float], digits: int = 1) -> str:

@@ -24,7 +24,7 @@ from beyond_dog_cnn import (AUGMENTED_EPOCHS, CROP_PADDING, ModernRecipe, flip_a
                             train_recipes_side_by_side)
 from harness.dog_runs import load_dogset, predict_proba  # noqa: E402
 from q15_dog_cnn import dog_tensors  # noqa: E402
-from harness.outputs import Destination  # noqa: E402
+from common.outputs import Destination  # noqa: E402
 
 
 def main() -> None:

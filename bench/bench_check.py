@@ -20,8 +20,8 @@ sys.path.insert(0, str(REPO))
 
 from answers.readme import update_readme  # noqa: E402
 from data.dogs import locate_dogset  # noqa: E402
-from harness.outputs import write_json  # noqa: E402
-from harness.runtime import run_metadata  # noqa: E402
+from common.outputs import write_json  # noqa: E402
+from common.runtime import run_metadata  # noqa: E402
 
 REPOSITORY = "tests/homework_fixtures/correct"
 

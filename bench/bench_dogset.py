@@ -22,7 +22,7 @@ from torch import nn  # noqa: E402
 from torch.utils.data import DataLoader  # noqa: E402
 
 from data.dogs import DogsDataset  # noqa: E402
-from q11_dog_mlp import dog_tensors  # noqa: E402
+from q11_dog_mlp import HOMEWORK, dog_tensors  # noqa: E402
 from models import Dog_Classifier_Conv, Dog_Classifier_FC  # noqa: E402
 from run_model import train_epoch  # noqa: E402
 
@@ -48,11 +48,11 @@ def main() -> None:
     for network in (Dog_Classifier_FC, Dog_Classifier_Conv):
         torch.manual_seed(0)
         model = network()
-        optimizer = torch.optim.SGD(model.parameters(), lr=0.001)
-        loader = DataLoader(train, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0))
+        optimizer = torch.optim.SGD(model.parameters(), lr=HOMEWORK.lr)
+        loader = DataLoader(train, batch_size=HOMEWORK.batch_size, shuffle=True, generator=torch.Generator().manual_seed(0))
         epochs = [timed(lambda: train_epoch(model, loader, nn.CrossEntropyLoss(), optimizer))[0]
                   for _ in range(args.repeats)]
-        print(f"  one {network.__name__} epoch ({len(train):,} images, batch 32): median {statistics.median(epochs):.2f} s "
+        print(f"  one {network.__name__} epoch ({len(train):,} images, batch {HOMEWORK.batch_size}): median {statistics.median(epochs):.2f} s "
               f"(all: {', '.join(f'{t:.2f}' for t in epochs)})")
 
 

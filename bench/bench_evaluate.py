@@ -1,6 +1,6 @@
 """Evaluation cost per image of the homework's DogSet networks at batch sizes 32–1,024, on one
 torch thread as the training processes run, and of the input gradient that q18's attacks take.
-Chooses the batch size of the evaluation loaders (EVAL_BATCH in harness/) and of q18's attacks.
+Chooses the batch size of the evaluation loaders (EVAL_BATCH in common/runtime.py) and of q18's attacks.
 
     python bench/bench_evaluate.py [--repeats 5]
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from harness.runtime import torch_threads  # noqa: E402
+from common.runtime import torch_threads  # noqa: E402
 from models import Dog_Classifier_Conv, Dog_Classifier_FC  # noqa: E402
 
 IMAGES = 1344

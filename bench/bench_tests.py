@@ -16,8 +16,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from answers.readme import update_readme  # noqa: E402
-from harness.outputs import write_json  # noqa: E402
-from harness.runtime import run_metadata  # noqa: E402
+from common.outputs import write_json  # noqa: E402
+from common.runtime import run_metadata  # noqa: E402
 
 
 def make_test_args() -> list[str]:

@@ -31,18 +31,17 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 import run_model  # noqa: E402
-from harness.mnist_runs import MnistSettings  # noqa: E402
 from load_data import load_mnist_data  # noqa: E402
 from models import Digit_Classifier  # noqa: E402
 from my_dataset import MyDataset  # noqa: E402
-from q04_mnist_time import train  # noqa: E402
+from q04_mnist_time import HOMEWORK, train  # noqa: E402
 
-BATCH, LR = 10, 0.01
+BATCH, LR = HOMEWORK.batch_size, HOMEWORK.lr
 
 
 def homework_loop(dataset: MyDataset, epochs: int) -> float:
     """q04's recipe as the scripts run it. Returns the seconds of its training epochs."""
-    return train(dataset, 0, dataclasses.replace(MnistSettings(), epochs=epochs))[1].train_seconds
+    return train(dataset, 0, dataclasses.replace(HOMEWORK, epochs=epochs))[1].train_seconds
 
 
 def sliced_loop(dataset: MyDataset, epochs: int, fused_update: bool = False) -> float:

@@ -4,7 +4,7 @@ first and then by the measured slips.
 The student's trained model is scored by the key's test pass (images right out of the test set's
 size); the student's own test figure is shown beside it where the two differ. The key's spread is
 read from results/q11.json (MLP) and results/q15.json (CNN); the slips from results/mistakes.json.
-Whether a number fits a side is the mistakes appendix's stated rule (answers/mistakes.py: the
+Whether a number fits a side is the mistakes appendix's stated rule (rules/verdicts.py: the
 accuracy within the side's per-seed range widened by the test-sample interval, and the same epoch
 count). A measured slip that part 2 checked for and did not find is never named.
 """
@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from answers.mistakes import consistent_rows, slip_name
-from answers.old_sheet import epochs_match, widened_range
+from answers.mistakes import slip_name
 from checker.slips import SLIPS
-from harness.stats import wilson_interval
+from common.stats import wilson_interval
+from rules.verdicts import consistent_rows, epochs_match, widened_range
 
 KEY_RESULTS = {"Dog_Classifier_FC": "q11.json", "Dog_Classifier_Conv": "q15.json"}
 NOT_THE_STUDENTS = {"no_normalisation"}  # the checker hands run_model DogSet already normalised

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.plots import plt, save_figure
+from common.plots import plt, save_figure
 
 STUDENT, KEY = "tab:red", "tab:blue"
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from q11_dog_mlp import HOMEWORK
+
 EPOCH_CAP = 20  # n_epochs given to run_model in the stopping check
 # epoch:   1    2    3    4     5    6        7        8     9    10       11       12: then flat
 # rises at 4 and 8, resets at 5 and 9, decreases below 1e-4 at 6 and 10, exact repeats at 7 and 11
@@ -38,7 +40,7 @@ def stop_epoch(losses: list[float], patience: int, min_delta: float, counts: Cou
 def rules(patience: int, min_delta: float) -> dict[str, int]:
     """Finding id → the epoch its rule stops after, the term's own rule ('homework') first; a rule
     that stops after the same epoch as one before it is left out, since the check cannot tell them apart."""
-    other = 1 if patience != 1 else 3
+    other = 1 if patience != 1 else HOMEWORK.patience
     candidates = {
         "homework": stop_epoch(VALID, patience, min_delta),
         f"stop_patience_{other}": stop_epoch(VALID, other, min_delta),

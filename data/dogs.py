@@ -34,8 +34,9 @@ import numpy as np
 import pandas as pd
 from PIL import Image, UnidentifiedImageError
 
-from harness.base import REPO_ROOT, UserError, resolve_dir, shown_path
-from harness.outputs import atomic_write
+from common.errors import UserError
+from common.paths import REPO_ROOT, resolve_dir, shown_path
+from common.outputs import atomic_write
 
 DEFAULT_DOGSET_DIR = REPO_ROOT / "data" / "DogSet"
 DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "dogset"

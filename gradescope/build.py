@@ -15,10 +15,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from data.dogs import locate_dogset  # noqa: E402
-from harness.cli import run_main  # noqa: E402
-from harness.outputs import atomic_write  # noqa: E402
+from common.cli import run_main  # noqa: E402
+from common.outputs import atomic_write  # noqa: E402
 
-PACKAGES = ("checker", "answers", "harness", "data")  # the checker and what it imports, .py files only
+PACKAGES = ("checker", "answers", "harness", "data", "common", "rules")  # the checker and what it imports, .py files only
 RESULTS = ("q11.json", "q15.json", "mistakes.json")  # the key's numbers part 3 compares with
 FILES = ("requirements.txt", "gradescope/rubric.json")
 AT_ROOT = ("setup.sh", "run_autograder")  # Gradescope's two required files

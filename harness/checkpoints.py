@@ -21,8 +21,8 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
-from harness.base import REPO_ROOT
-from harness.outputs import atomic_write
+from common.paths import REPO_ROOT
+from common.outputs import atomic_write
 
 # The modules whose code decides the weights a run trains: the networks, the loop, the Dataset,
 # the two data loaders (decoding and normalisation are preprocessing) and the two protocols.
@@ -93,6 +93,19 @@ def save_checkpoint(path: Path, key: str, model: nn.Module, record: dict) -> Pat
             torch.save(payload, handle)
 
     return atomic_write(path, write)
+
+
+def train_or_load(path: Path, key: str, model: nn.Module, train: Callable[[], tuple[nn.Module, dict]], *,
+                  reuse: bool = True) -> tuple[nn.Module, dict, bool]:
+    """(model, record, reused): with `reuse`, the weights saved at `path` under `key` loaded into
+    `model`, with their record; otherwise, or when nothing fits, `train()`'s new model and record,
+    saved there under `key`. The harness's one train-or-load."""
+    record = load_checkpoint(path, key, model) if reuse else None
+    if record is not None:
+        return model, record, True
+    model, record = train()
+    save_checkpoint(path, key, model, record)
+    return model, record, False
 
 
 def load_checkpoint(path: Path, key: str, model: nn.Module) -> dict | None:

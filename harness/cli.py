@@ -1,62 +1,24 @@
-"""Command-line plumbing shared by every question script: the common flags, argparse types
-that reject impossible values up front, settings dataclasses built from the parsed flags,
-and `run_main`, which turns bad input into one line on stderr and exit status 2."""
+"""The question scripts' flags: the ones every script shares, the MNIST and DogSet settings as
+flags defaulting to a script's HOMEWORK, whether a run's flags are the homework's, and settings
+dataclasses built from the parsed flags. The argparse types and the one-line-error entry point
+are common/cli.py's."""
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import math
 import os
-import sys
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
-from harness.base import UserError
+from common.cli import OneLineParser, non_negative_float, positive_float, positive_int, seed_int
 
-MAX_SEED = 2**63 - 1  # torch.manual_seed and numpy's default_rng both take any seed in 0..2^63−1
 HOMEWORK_SEEDS = (0, 1, 2, 3, 4)
+# Torch threads per training process, the --threads flags' default: at the homework's batch sizes a
+# second thread buys nothing (bench/bench_train_loop.py), so the DogSet scripts train seeds side by
+# side in processes instead. The thread count never changes which model a seed gives.
+TRAINING_THREADS = 1
 
 T = TypeVar("T")
-
-
-def positive_int(text: str) -> int:
-    """argparse type: an integer >= 1."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text}")
-    return value
-
-
-def seed_int(text: str) -> int:
-    """argparse type: a seed torch and numpy both accept."""
-    value = int(text)
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"expected an integer from 0 to {MAX_SEED}, got {text}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    """argparse type: a finite float > 0."""
-    value = float(text)
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
-    return value
-
-
-def non_negative_float(text: str) -> float:
-    """argparse type: a finite float >= 0."""
-    value = float(text)
-    if not (math.isfinite(value) and value >= 0):
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text}")
-    return value
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a bad flag is one `error: ...` line and exit 2 (no usage dump)."""
-
-    def error(self, message: str):
-        print(f"error: {message}", file=sys.stderr)
-        sys.exit(2)
 
 
 def base_parser(description: str, *, seeds: str = "one") -> argparse.ArgumentParser:
@@ -117,26 +79,6 @@ def settings_from(cls: type[T], args: argparse.Namespace) -> T:
     return cls(**{k: v for k, v in vars(args).items() if k in names})
 
 
-def run_main(main: Callable[[], None]) -> None:
-    """Run a script's main(); user errors and Ctrl-C become one line and a non-zero exit."""
-    try:
-        main()
-    except BrokenPipeError:  # output piped into `head`: what was read is shown, the rest goes nowhere
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(0)
-    except Exception as error:  # noqa: BLE001 - re-raised unless it is the user's to fix
-        # A diverging run (run_model.TrainingDiverged: try a smaller --lr) counts as bad input too;
-        # run_model is looked up, not imported, so that torch-free scripts stay torch-free.
-        diverged = getattr(sys.modules.get("run_model"), "TrainingDiverged", ())
-        if not isinstance(error, (UserError, diverged)):
-            raise
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        print("interrupted: files already in place were left untouched", file=sys.stderr)
-        sys.exit(130)
-
-
 def add_sgd_flags(parser: argparse.ArgumentParser, defaults, epochs_help: str) -> None:
     """--epochs, --batch-size and --lr, defaulting to the settings dataclass `defaults`."""
     parser.add_argument("--epochs", type=positive_int, default=defaults.epochs, help=f"{epochs_help} (default: %(default)s)")
@@ -155,23 +97,33 @@ def add_mnist_flags(parser: argparse.ArgumentParser, defaults, sizes: tuple[int,
     add_sgd_flags(parser, defaults, "epochs")
     parser.add_argument("--test-per-class", type=positive_int, default=defaults.test_per_class,
                         help="balanced test images per digit (default: %(default)s)")
-    parser.add_argument("--threads", type=positive_int, default=defaults.threads,
+    parser.add_argument("--threads", type=positive_int, default=TRAINING_THREADS,
                         help="torch threads while training; a second buys nothing at batch 10 (default: %(default)s)")
 
 
-def add_dog_flags(parser: argparse.ArgumentParser, defaults) -> None:
-    """The DogSet data flags and the Q11/Q15 protocol settings, defaulting to `defaults` (a
-    DogSettings holding the homework's values)."""
+def add_dogset_flags(parser: argparse.ArgumentParser) -> None:
+    """Where DogSet is read and its decoded images cached."""
     parser.add_argument("--dogset", type=Path, default=None,
                         help="DogSet folder with dogs.csv and images/ (default: $DOGSET_DIR, else data/DogSet)")
     parser.add_argument("--cache-dir", type=Path, default=None,
                         help="where decoded images are cached (default: $DOGSET_CACHE, else .cache/dogset)")
+
+
+def add_worker_flags(parser: argparse.ArgumentParser, side_by_side: str) -> None:
+    """--threads per training process and --jobs, the processes that train `side_by_side`."""
+    parser.add_argument("--threads", type=positive_int, default=TRAINING_THREADS,
+                        help="torch threads per training process (default: %(default)s)")
+    parser.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
+                        help=f"{side_by_side} side by side in separate processes (default: %(default)s, the cores here)")
+
+
+def add_dog_flags(parser: argparse.ArgumentParser, defaults) -> None:
+    """The DogSet data flags, the Q11/Q15 protocol settings, defaulting to `defaults` (a script's
+    HOMEWORK), and the worker flags."""
+    add_dogset_flags(parser)
     add_sgd_flags(parser, defaults, "epoch cap")
     parser.add_argument("--patience", type=positive_int, default=defaults.patience,
                         help="stop after this many epochs in a row without enough improvement (default: %(default)s)")
     parser.add_argument("--min-delta", type=non_negative_float, default=defaults.min_delta,
                         help="a decrease of the validation loss by at most this much does not count (default: %(default)s)")
-    parser.add_argument("--threads", type=positive_int, default=defaults.threads,
-                        help="torch threads per training process (default: %(default)s)")
-    parser.add_argument("--jobs", type=positive_int, default=min(2, os.cpu_count() or 1),
-                        help="seeds trained side by side in separate processes (default: %(default)s, the cores here)")
+    add_worker_flags(parser, "seeds trained")

@@ -17,10 +17,10 @@ from harness.cli import (add_dog_flags, add_mnist_flags, base_parser, flags_off_
                         unique_seeds)
 from harness.dog_runs import DogScript, DogSettings, TrainedDogModel, load_dogset, train_seeds, weight_count
 from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_data, check_sizes, data_title
-from harness.base import shown_path
-from harness.outputs import Destination, choose_destination
-from harness.runtime import run_metadata
-from harness.stats import mean_sd
+from common.paths import shown_path
+from common.outputs import Destination, choose_destination
+from common.runtime import run_metadata
+from common.stats import mean_sd
 from data.dogs import DogsDataset
 
 
@@ -39,7 +39,8 @@ class MnistQuestion:
     def common_facts(self) -> dict:
         """The facts every MNIST results file opens with."""
         return {"data": data_title(self.source), "seeds": list(self.seeds), "not_homework": "; ".join(self.reasons),
-                "settings": {**self.settings.__dict__, "sizes": self.sizes}, "meta": run_metadata()}
+                "settings": {**self.settings.__dict__, "threads": self.args.threads, "sizes": self.sizes},
+                "meta": run_metadata()}
 
 
 def start_mnist_question(description: str, defaults: MnistSettings,
@@ -112,13 +113,14 @@ def run_dog_question(description: str, name: str, script: DogScript, facts_befor
     settings, seeds, data, dest = run.settings, run.seeds, run.data, run.dest
     print(f"Data: {data.summary()}; {describe_dog(settings.__dict__)}; seeds {list(seeds)}")
     started = time.perf_counter()
-    trained = train_seeds(script, data, seeds, settings, dest.checkpoints, jobs=run.args.jobs)
+    trained = train_seeds(script, data, seeds, settings, dest.checkpoints, threads=run.args.threads, jobs=run.args.jobs)
     training_wall = time.perf_counter() - started  # seeds side by side, with their validation and test passes
     per_seed = [t.summary() for t in trained]
     test = [t.test_acc for t in trained]
     publish(dest, name, {
         "data": data.summary(), "dogset": dog_data_facts(data), "seeds": list(seeds),
-        "not_homework": "; ".join(run.reasons), "settings": settings.__dict__, "jobs": run.args.jobs,
+        "not_homework": "; ".join(run.reasons), "settings": {**settings.__dict__, "threads": run.args.threads},
+        "jobs": run.args.jobs,
         "training_wall_seconds": training_wall, "network": script.network.__name__,
         "weights": weight_count(script.network),
         **before, "per_seed": per_seed, "test_acc_mean": mean_sd(test)[0], "test_acc_sd": mean_sd(test)[1],

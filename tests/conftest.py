@@ -137,7 +137,7 @@ def call_main(monkeypatch, capsys, script: str, *args: str) -> tuple[int, str, s
     as `python script args` would run it: for argument checks, without a new interpreter."""
     import importlib
 
-    from harness.cli import run_main
+    from common.cli import run_main
 
     module = importlib.import_module(script.removesuffix(".py"))
     monkeypatch.setattr(sys, "argv", [script, *args])

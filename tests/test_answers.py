@@ -20,7 +20,7 @@ def test_equal_as_shown_is_about_the_same():
     assert compare(55.84, 55.94, "{:.1f}", "more", "less", "same") == "less"
 
 
-def test_single_seed_and_ties():
+def test_one_seed_and_tied_values_are_worded_plainly():
     assert pct_spread([0.3]) == "30.0%" and pct_spread([0.3, 0.5]) == "40.0 ± 14.1%"
     assert agree(1, 1) == "the one seed run" and agree(5, 5) == "all 5 seeds" and agree(0, 5) == "0 of 5 seeds"
     assert span([3, 3, 3]) == "3" and span([3.04, 2.96], "{:.1f}") == "3.0"
@@ -64,7 +64,7 @@ def q5_facts(full_us_per_step: float, step_costs_us: tuple[float, float], relati
     return full
 
 
-def test_q5_within_the_noise():
+def test_q5_reads_a_full_run_inside_the_timing_noise_as_within_noise():
     verdict = q5_facts(220, (200, 202))["verdict"]
     assert verdict["full_cost"] == "within_noise" and verdict["timed_us_per_step"] == pytest.approx([200, 240])
     assert verdict["cache_effect"] is False
@@ -203,7 +203,7 @@ def q12_words(runs: list[dict]) -> str:
     ([2.0, 1.8, 1.7, 1.705, 1.71], "onset"),  # flat within 1% of the minimum
     ([2.0, 1.8, 1.7, 1.6, 1.5], "improving"),  # lowest in the last epoch
 ])
-def test_curve_states(val_losses, state):
+def test_each_validation_curve_gets_its_overfitting_state(val_losses, state):
     assert dogs.analyse_history(history(val_losses))["state"] == state
 
 

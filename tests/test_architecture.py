@@ -1,5 +1,5 @@
-"""The shape of the code: a layered core without import cycles, light leaf modules, and each
-answer worded in one place."""
+"""The shape of the code: the folders as layers that import only downwards, no import cycles,
+light leaf modules, and each answer worded in one place."""
 import ast
 import subprocess
 import sys
@@ -8,24 +8,66 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-CORE = ["harness", "data", "answers", "load_data.py", "my_dataset.py", "models.py", "run_model.py"]
+QUESTION_SCRIPTS = (*sorted(p.stem for p in REPO.glob("q[0-9][0-9]_*.py")), "mistakes", "beyond_dog_cnn")
+# The layers, lowest first, each named by its folders and top-level modules: a module may import
+# from its own layer and the layers below it, never from a layer above (README, "How it is built").
+LAYERS = (
+    ("common", ("common",)),
+    ("data, networks and the loop", ("data", "models", "run_model", "my_dataset", "load_data")),
+    ("rules", ("rules",)),
+    ("answers", ("answers",)),
+    ("harness", ("harness",)),
+    ("question scripts", QUESTION_SCRIPTS),
+    ("checker, bench and commands", ("checker", "bench", "gradescope", "check_homework", "run_all", "make_answers")),
+)
+LAYER_OF = {top: rank for rank, (_, tops) in enumerate(LAYERS, 1) for top in tops}
 
 
 def project_modules() -> dict[str, Path]:
-    """Dotted module name → file, for every Python file of the project outside tests/ and bench/."""
-    files = [*REPO.glob("*.py"), *REPO.glob("harness/*.py"), *REPO.glob("data/*.py"), *REPO.glob("answers/*.py")]
-    return {".".join(p.relative_to(REPO).with_suffix("").parts): p for p in files if p.name != "__init__.py"}
+    """Dotted module name → file, for every Python file of the project outside tests/."""
+    files = [*REPO.glob("*.py"), *REPO.glob("*/*.py")]
+    return {".".join(p.relative_to(REPO).with_suffix("").parts): p for p in files
+            if p.name != "__init__.py" and p.parts[len(REPO.parts)] != "tests"}
 
 
-def imports_of(path: Path, modules: dict[str, Path]) -> set[str]:
-    """The project modules a file imports, at any level (function bodies included)."""
+def imports_with_lines(path: Path, modules: dict[str, Path]) -> set[tuple[str, int]]:
+    """(project module, line) for each import of a file, at any level (function bodies included)."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
         names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                  [node.module] + [f"{node.module}.{a.name}" for a in node.names]
                  if isinstance(node, ast.ImportFrom) and node.module else [])
-        found |= {n for n in names if n in modules}
+        found |= {(n, node.lineno) for n in names if n in modules}
     return found
+
+
+def imports_of(path: Path, modules: dict[str, Path]) -> set[str]:
+    """The project modules a file imports, at any level (function bodies included)."""
+    return {name for name, _ in imports_with_lines(path, modules)}
+
+
+def layer(module: str) -> int:
+    return LAYER_OF[module.split(".")[0]]
+
+
+def test_every_module_has_a_layer():
+    """A new folder or top-level file is placed in LAYERS (and the README's drawing) on purpose."""
+    unplaced = sorted(name for name in project_modules() if name.split(".")[0] not in LAYER_OF)
+    assert not unplaced, f"modules in no layer of LAYERS: {unplaced}"
+
+
+def test_no_import_runs_against_the_layers():
+    """Each import goes to the importer's own layer or one below it: `data/` never imports the
+    harness, the answers never the harness, the harness never a question script, and so on."""
+    modules = project_modules()
+    upward = []
+    for name, path in sorted(modules.items()):
+        for imported, line in sorted(imports_with_lines(path, modules)):
+            if name.split(".")[0] in LAYER_OF and layer(imported) > layer(name):
+                upward.append(f"{path.relative_to(REPO)}:{line} imports {imported} "
+                              f"({LAYERS[layer(imported) - 1][0]}, layer {layer(imported)}) "
+                              f"from layer {layer(name)} ({LAYERS[layer(name) - 1][0]})")
+    assert not upward, "imports against the layer order:\n" + "\n".join(upward)
 
 
 def test_no_import_cycles():
@@ -48,29 +90,19 @@ def test_no_import_cycles():
         visit(name, [])
 
 
-def test_core_never_imports_a_script():
-    modules = project_modules()
-    scripts = {name for name, path in modules.items() if path.parent == REPO and path.name not in CORE}
-    for name, path in modules.items():
-        if path.parent != REPO or path.name in CORE:
-            assert not imports_of(path, modules) & scripts, (name, imports_of(path, modules) & scripts)
-
-
-def test_base_module_imports_nothing_of_the_project():
-    assert imports_of(REPO / "harness" / "base.py", project_modules()) == set()
-
-
 def test_loading_data_and_writing_json_do_not_import_matplotlib():
-    code = ("import sys, data.dogs, load_data, harness.outputs, harness.checkpoints, harness.dog_runs, harness.mnist_runs; "
+    code = ("import sys, data.dogs, load_data, common.outputs, harness.checkpoints, harness.dog_runs, harness.mnist_runs; "
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported'")
     process = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert process.returncode == 0, process.stderr
 
 
 def test_no_argparse_namespace_enters_the_core():
-    """Only harness/cli.py (flags become settings) and harness/drivers.py (the scripts' shared
-    preamble) handle parsed flags; the rest of the core takes typed settings."""
-    for path in [*REPO.glob("harness/*.py"), *REPO.glob("data/*.py"), *REPO.glob("answers/*.py"),
+    """Only the cli modules (common/cli.py: the parser; harness/cli.py: flags become settings) and
+    harness/drivers.py (the scripts' shared preamble) handle parsed flags; the rest of the core
+    takes typed settings."""
+    for path in [*REPO.glob("common/*.py"), *REPO.glob("rules/*.py"), *REPO.glob("harness/*.py"),
+                 *REPO.glob("data/*.py"), *REPO.glob("answers/*.py"),
                  *(REPO / name for name in ("my_dataset.py", "models.py", "run_model.py"))]:
         if path.name in ("cli.py", "drivers.py"):
             continue

@@ -19,7 +19,7 @@ from models import Digit_Classifier
 from harness.checkpoints import code_fingerprint, model_key, recipe_fingerprint, source_fingerprint
 from conftest import REPO
 
-COPIED = ("harness", "data", "answers", "load_data.py", "my_dataset.py", "models.py", "run_model.py", "q06_mnist_acc.py")
+COPIED = ("common", "rules", "harness", "data", "answers", "load_data.py", "my_dataset.py", "models.py", "run_model.py", "q06_mnist_acc.py")
 
 
 def test_comments_and_docstrings_do_not_change_the_fingerprint_but_code_does(tmp_path):
@@ -93,17 +93,16 @@ def test_the_thread_count_keys_the_saved_dog_models(tmp_path):
     """Another thread count sums in another order: a model trained on 2 threads is never reused
     as the homework's 1-thread model (README, speed flags)."""
     data = SimpleNamespace(fingerprint="the data's bytes")
-    key = {threads: checkpoint_of(q11_dog_mlp.SCRIPT, data, 0, dataclasses.replace(q11_dog_mlp.HOMEWORK, threads=threads),
-                                  tmp_path)[1] for threads in (1, 2)}
-    assert key[1] != key[2]
-    assert key[1] == checkpoint_of(q11_dog_mlp.SCRIPT, data, 0, q11_dog_mlp.HOMEWORK, tmp_path)[1]
+    def key(threads):
+        return checkpoint_of(q11_dog_mlp.SCRIPT, data, 0, q11_dog_mlp.HOMEWORK, tmp_path, threads)[1]
+    assert key(1) != key(2) and key(1) == key(1)
 
 
 def test_the_thread_count_keys_the_saved_mnist_models(tmp_path, mnist_dir):
     settings = dataclasses.replace(q04_mnist_time.HOMEWORK, epochs=1)
     def trained(threads):
-        return train_one_size(Digit_Classifier, q04_mnist_time.train, mnist_dir, 20, 0,
-                              dataclasses.replace(settings, threads=threads), tmp_path, reuse=True)
+        return train_one_size(Digit_Classifier, q04_mnist_time.train, mnist_dir, 20, 0, settings, tmp_path,
+                              reuse=True, threads=threads)
     assert not trained(1).reused
     assert not trained(2).reused
     assert trained(1).reused

@@ -7,7 +7,7 @@ import torch
 from q13_conv_shape import HOMEWORK_CASE, conv2d_output_shape, receptive_field
 
 
-def test_homework_case():
+def test_the_formula_gives_the_homeworks_case_16_3_17_23():
     assert conv2d_output_shape(**HOMEWORK_CASE) == (16, 3, 17, 23)
 
 
@@ -41,7 +41,7 @@ def test_ints_and_pairs_agree():
     (dict(kernel_size=9), "output size 0 < 1"),
     (dict(kernel_size=(1, 2, 3)), "kernel_size must be an int or a pair"),
 ])
-def test_bad_arguments(kwargs, message):
+def test_impossible_conv_arguments_are_refused_with_their_reason(kwargs, message):
     with pytest.raises(ValueError, match=message):
         conv2d_output_shape((1, 3, 8, 8), 2, **kwargs)
 

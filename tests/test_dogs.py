@@ -21,7 +21,7 @@ def cache(tmp_path):
     return tmp_path / "cache"
 
 
-def test_interface_and_shapes(dogset_dir, cache):
+def test_dogsdataset_has_the_course_loaders_interface_and_shapes(dogset_dir, cache):
     d = DogsDataset(dogset_dir, cache_dir=cache, quiet=True)
     x, y = d.get_train_examples()
     assert x.shape == (60, 64, 64, 3) and x.dtype == np.float32 and y.dtype == np.int64
@@ -93,7 +93,7 @@ def test_extra_columns_are_ignored(fresh_dogset, cache):
     assert DogsDataset(fresh_dogset, cache_dir=cache, quiet=True).counts()["train"] == 20
 
 
-def test_missing_image(fresh_dogset, cache):
+def test_missing_image_files_are_named(fresh_dogset, cache):
     (fresh_dogset / "images" / "000002.png").unlink()
     (fresh_dogset / "images" / "000005.png").unlink()
     with pytest.raises(DogSetError, match="2 image files listed in dogs.csv are missing: 000002.png, 000005.png"):

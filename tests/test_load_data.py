@@ -55,7 +55,7 @@ def test_torchvision_layout_is_found(tmp_path):
     assert locate_mnist(tmp_path)["train_images"].parent == tmp_path / "MNIST" / "raw"
 
 
-def test_balanced_disjoint_deterministic(mnist_dir):
+def test_subsets_are_balanced_disjoint_and_fixed_by_the_seed(mnist_dir):
     a = load_mnist_data(5, 4, mnist_folder=mnist_dir, seed=3)
     b = load_mnist_data(5, 4, mnist_folder=mnist_dir, seed=3)
     c = load_mnist_data(5, 4, mnist_folder=mnist_dir, seed=4)
@@ -76,12 +76,12 @@ def test_larger_set_contains_smaller_and_test_set_is_shared(mnist_dir):
     assert np.array_equal(small.test_features, large.test_features)
 
 
-def test_threshold_limits_digits(mnist_dir):
+def test_the_threshold_keeps_only_the_digits_below_it(mnist_dir):
     split = load_mnist_data(2, 1, threshold=3, mnist_folder=mnist_dir)
     assert sorted(set(split.train_targets)) == [0, 1, 2]
 
 
-def test_too_many_per_class(mnist_dir):
+def test_asking_for_more_examples_than_a_digit_has_is_an_error(mnist_dir):
     with pytest.raises(DataError, match="has 30 examples; 31 are needed"):
         load_mnist_data(31, mnist_folder=mnist_dir)
 

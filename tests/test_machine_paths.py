@@ -4,7 +4,7 @@ run's own results and sheet, so a student never reads another machine's layout a
 import pytest
 
 from conftest import absolute_paths, key_files
-from harness.base import REPO_ROOT, shown_command, shown_path
+from common.paths import REPO_ROOT, shown_command, shown_path
 
 
 def test_the_path_finder_finds_what_the_key_once_held():

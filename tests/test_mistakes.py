@@ -1,6 +1,7 @@
 """mistakes.py: each slip differs from the homework's recipe in exactly its stated way, the
 correct recipe is q11's and q15's weight for weight, and the appendix words its symptoms from
 the facts."""
+import dataclasses
 import json
 from pathlib import Path
 
@@ -9,17 +10,23 @@ import torch
 from torch import nn
 
 import mistakes
+import q06_mnist_acc
 import q11_dog_mlp
 import q15_dog_cnn
 from answers import mistakes as words
+from rules import verdicts
 from conftest import call_main
 from data.dogs import DogsDataset
-from harness.dog_runs import DogSettings, DogSplits
+from harness.dog_runs import DogSplits
 from q11_dog_mlp import dog_tensors as dog_splits
-from harness.mnist_runs import MnistSettings
 from models import Dog_Classifier_Conv, Dog_Classifier_FC
 from my_dataset import MyDataset
 from mistakes import Slip, SGDWithoutZeroGrad, build, one_network_for_every_size, raw_pixels, train, view_not_permute
+
+
+def slip(**changes) -> Slip:
+    """A Slip of q11's HOMEWORK: its MLP without a mistake, with `changes` made."""
+    return Slip(**{**dataclasses.asdict(q11_dog_mlp.HOMEWORK), "network": Dog_Classifier_FC, "mistake": None, **changes})
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +42,8 @@ def weights(model: nn.Module) -> list[torch.Tensor]:
                                                (Dog_Classifier_Conv, q15_dog_cnn.train)])
 def test_without_a_slip_the_recipe_is_the_homeworks(dogs, network, homework):
     splits = dog_splits(dogs)
-    ours, history = train(splits, 0, Slip(epochs=3, network=network))
-    theirs, their_history = homework(splits, 0, DogSettings(epochs=3))
+    ours, history = train(splits, 0, slip(epochs=3, network=network))
+    theirs, their_history = homework(splits, 0, dataclasses.replace(q11_dog_mlp.HOMEWORK, epochs=3))
     assert all(torch.equal(a, b) for a, b in zip(ours.parameters(), theirs.parameters()))
     assert history.val_loss == their_history.val_loss
 
@@ -72,11 +79,11 @@ def test_without_zero_grad_the_gradients_accumulate():
 def test_the_output_slips_change_what_the_loss_sees():
     torch.manual_seed(0)
     x = torch.randn(5, 3, 64, 64)
-    softmax = build(Slip(mistake="softmax_output"))(x)
+    softmax = build(slip(mistake="softmax_output"))(x)
     assert torch.allclose(softmax.sum(dim=1), torch.ones(5)) and softmax.min() >= 0  # probabilities, not logits
-    relu = build(Slip(mistake="relu_output"))(x)
+    relu = build(slip(mistake="relu_output"))(x)
     assert relu.min() == 0 and (relu == 0).any(dim=1).all()  # negative logits are cut to 0
-    assert build(Slip())(x).min() < 0  # the homework's network outputs logits
+    assert build(slip())(x).min() < 0  # the homework's network outputs logits
 
 
 class Spy(nn.Module):
@@ -105,7 +112,7 @@ def spy_splits() -> DogSplits:
 
 def spied(mistake, epochs=2, lr=0.001):
     Spy.trained_on, Spy.evaluated_on = [], []
-    _, history = train(spy_splits(), 0, Slip(epochs=epochs, lr=lr, network=Spy, mistake=mistake))
+    _, history = train(spy_splits(), 0, slip(epochs=epochs, lr=lr, network=Spy, mistake=mistake))
     return torch.cat(Spy.trained_on).long().tolist(), torch.cat(Spy.evaluated_on).long().tolist(), history
 
 
@@ -130,7 +137,7 @@ def test_a_stopping_rule_made_inside_the_loop_never_fires():
 
 
 def test_a_diverging_slip_is_a_result_not_an_error(dogs):
-    model, history = train(dog_splits(dogs), 0, Slip(epochs=5, lr=1e12, mistake="no_zero_grad"))
+    model, history = train(dog_splits(dogs), 0, slip(epochs=5, lr=1e12, mistake="no_zero_grad"))
     assert history.stop_reason == "diverged" and len(history.train_loss) < 5 and history.best_state is not None
 
 
@@ -145,7 +152,7 @@ def test_one_network_for_every_size_keeps_its_weights_across_sizes(mnist_dir, mo
         return history
 
     monkeypatch.setattr(mistakes, "fit", recording_fit)
-    accuracies = one_network_for_every_size(mnist_dir, (50, 100), 0, MnistSettings(epochs=2))
+    accuracies = one_network_for_every_size(mnist_dir, (50, 100), 0, dataclasses.replace(q06_mnist_acc.HOMEWORK, epochs=2))
     (first, _), (_, after_first), (second, before_second), _ = seen
     assert len(accuracies) == 2 and first == second  # one model object...
     assert all(torch.equal(a, b) for a, b in zip(after_first, before_second))  # ...continuing where it stopped
@@ -206,7 +213,7 @@ def test_one_breed_for_every_image_is_the_majority_class_rate_not_chance():
     ((0.28,), (0.10,), False),  # one seed: no standard error, nothing measurable
 ])
 def test_measurable_is_a_paired_t_interval_over_seeds(correct, mistaken, expected):
-    assert words.measurable(list(correct), list(mistaken)) is expected
+    assert verdicts.measurable(list(correct), list(mistaken)) is expected
 
 
 def test_differences_are_rounded_once_from_the_unrounded_accuracies():
@@ -223,7 +230,7 @@ def test_each_accuracy_cell_states_the_test_sample_interval():
 def test_early_stopping_on_test_is_invalid_and_never_listed_as_harmless(mistaken):
     cheat, quiet = row(mistaken, identifier="stop_on_test"), row((0.281, 0.272, 0.276))
     facts = crafted_facts(cheat, quiet)
-    assert words.verdict(cheat) == "invalid"
+    assert verdicts.verdict(cheat) == "invalid"
     assert "invalid whatever the number: the test images chose when to stop" in words.difference(cheat, facts)
     harmless, invalid = words.verdict_paragraph([cheat, quiet], facts).split("Invalid whatever the accuracy")
     assert "early stopping on the test set" in invalid and "early stopping" not in harmless
@@ -277,7 +284,7 @@ def old_sheet_rows():
 
 def test_the_old_sheet_is_matched_by_the_stated_rule():
     facts = crafted_facts(*old_sheet_rows())
-    assert words.consistent_rows(facts, "Dog_Classifier_FC") == ["no_shuffle", "softmax_output"]
+    assert verdicts.consistent_rows(facts, "Dog_Classifier_FC") == ["no_shuffle", "softmax_output"]
     text = words.old_sheet_paragraph(facts)
     assert "widened by the test-sample interval" in text
     assert ("lies below the widened range of the key's recipe, which reaches 27.0–28.0% over 3 seeds (widened: "

@@ -1,5 +1,6 @@
 """The old sheet's DogSet numbers against the key's seeds: one rule, in the corrections table."""
-from answers.old_sheet import correction, same_images, widened_range
+from answers.old_sheet import correction
+from rules.verdicts import same_images, widened_range
 
 
 def q11_facts(accuracies, epochs=(100, 100, 100), test=555, rebuilt=False) -> dict:

@@ -1,6 +1,7 @@
 """The answer key is protected: runs that are not the homework on full data never overwrite
 it, saved models follow the data's bytes, every bad input fails before training with one
 `error:` line and exit 2, and files are written whole, with ordinary permissions."""
+import dataclasses
 import errno
 import json
 import os
@@ -16,13 +17,14 @@ import pandas as pd
 import pytest
 import torch
 
-import harness.outputs
-from harness.base import REPO_ROOT, UserError
+import common.outputs
+from common.errors import UserError
+from common.paths import REPO_ROOT
 from harness.checkpoints import load_checkpoint, save_checkpoint
 import q04_mnist_time
-from harness.mnist_runs import MnistSettings, train_one_size
+from harness.mnist_runs import train_one_size
 from models import Digit_Classifier
-from harness.outputs import TRIAL_DIR, atomic_write, choose_destination, write_json
+from common.outputs import TRIAL_DIR, atomic_write, choose_destination, write_json
 from conftest import call_main, make_dogset, make_mnist, write_idx
 from data.dogs import DogsDataset, DogSetError
 from load_data import read_mnist
@@ -44,7 +46,7 @@ def one_line_error(result: tuple[int, str, str], *fragments: str) -> str:
 
 def test_only_a_homework_run_on_full_data_targets_the_committed_key(tmp_path, monkeypatch):
     assert TRIAL_DIR == REPO_ROOT / "runs" / "trial"
-    monkeypatch.setattr(harness.outputs, "TRIAL_DIR", tmp_path / "runs" / "trial")  # proved writable, so made
+    monkeypatch.setattr(common.outputs, "TRIAL_DIR", tmp_path / "runs" / "trial")  # proved writable, so made
     assert choose_destination(None, []).folder == REPO_ROOT and choose_destination(None, []).committed
     trial = choose_destination(None, ["--epochs 2"])
     assert trial.folder == tmp_path / "runs" / "trial" and not trial.committed and trial.why_not_committed == "--epochs 2"
@@ -54,8 +56,8 @@ def test_only_a_homework_run_on_full_data_targets_the_committed_key(tmp_path, mo
 
 def test_a_trial_run_leaves_the_committed_answers_alone(mnist_dir, tmp_path, monkeypatch, capsys):
     trial = tmp_path / "runs" / "trial"  # where runs/trial would be; the repository itself is not written
-    monkeypatch.setattr(harness.outputs, "TRIAL_DIR", trial)
-    monkeypatch.setattr(harness.outputs, "CHECKPOINT_DIR", tmp_path / "checkpoints")
+    monkeypatch.setattr(common.outputs, "TRIAL_DIR", trial)
+    monkeypatch.setattr(common.outputs, "CHECKPOINT_DIR", tmp_path / "checkpoints")
     committed = {p: p.stat().st_mtime_ns for p in (REPO_ROOT / "results").glob("*.json")}
     status, out, err = call_main(monkeypatch, capsys, "q06_mnist_acc.py", "--sizes", "50", "100", "--epochs", "2",
                                  "--seeds", "0", "--mnist-dir", str(mnist_dir), "--quiet")
@@ -73,16 +75,16 @@ def test_a_trial_run_leaves_the_committed_answers_alone(mnist_dir, tmp_path, mon
 
 def test_replacing_labels_in_place_forces_retraining(tmp_path):
     folder = make_mnist(tmp_path / "mnist")
-    settings = MnistSettings(epochs=1)
-    train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True)
+    settings = dataclasses.replace(q04_mnist_time.HOMEWORK, epochs=1)
+    train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True, threads=1)
     assert len(list((tmp_path / "ck").glob("*.pt"))) == 1
     read_mnist.cache_clear()
-    assert train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True).reused
+    assert train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True, threads=1).reused
     labels = folder / "train-labels-idx1-ubyte.gz"
     original = read_mnist(folder).train_labels
     write_idx(labels, (original + 1) % 10)  # same file name, same size, other labels
     read_mnist.cache_clear()
-    again = train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True)
+    again = train_one_size(Digit_Classifier, q04_mnist_time.train, folder, 50, 0, settings, tmp_path / "ck", reuse=True, threads=1)
     read_mnist.cache_clear()
     assert not again.reused
 
@@ -115,7 +117,7 @@ def test_a_checkpoint_round_trips(tmp_path):
     ("q11_dog_mlp.py", ["--min-delta", "nan"], ["--min-delta", "finite number >= 0"]),
     ("q11_dog_mlp.py", ["--min-delta", "inf"], ["--min-delta", "finite number >= 0"]),
 ])
-def test_bad_numbers(tmp_path, monkeypatch, capsys, script, args, fragments):
+def test_impossible_flag_values_end_in_one_line_and_write_nothing(tmp_path, monkeypatch, capsys, script, args, fragments):
     one_line_error(call_main(monkeypatch, capsys, script, *args, "--out", str(tmp_path / "out")), *fragments)
     assert not (tmp_path / "out").exists()
 
@@ -177,7 +179,7 @@ def rewrite_csv(folder, change):
     (lambda f: rewrite_csv(f, lambda t: t.loc.__setitem__((1, "filename"), "./" + t.loc[0, "filename"])),
      "filenames must be unique"),
 ])
-def test_bad_dogset_csv(tmp_path, change, fragment):
+def test_a_bad_dogs_csv_is_one_error_naming_the_rows(tmp_path, change, fragment):
     folder = make_dogset(tmp_path / "DogSet", {"train": 2, "valid": 1, "test": 1})
     change(folder)
     assert fragment in dogset_error(tmp_path, folder)

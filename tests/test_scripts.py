@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from answers.registry import SCRIPTS, sheet_order
-from harness.base import shown_path
+from common.paths import shown_path
 from conftest import (absolute_paths, assert_facts_not_paragraphs, call_main, key_files, make_mnist,
                       render_without_torch)
 
@@ -113,7 +113,7 @@ def test_q8_q9_and_q18_results(quick_run):
             assert 0.0 <= row["min_pixel"] and row["max_pixel"] <= 1.0
 
 
-def test_theory_results(quick_run):
+def test_the_quick_run_confirms_q02_q13_and_q16s_claims(quick_run):
     out, stdout, _ = quick_run
     assert results(out, "q13")["formula_shape"] == results(out, "q13")["torch_shape"] == [16, 3, 17, 23]
     assert results(out, "q16")["all_correct"] is True
@@ -226,3 +226,13 @@ def test_a_run_records_no_absolute_path(quick_run):
     committed key to the same)."""
     for path in key_files(quick_run[0]):
         assert absolute_paths(path.read_text()) == [], path.name
+
+
+def test_every_script_that_reads_data_names_it_in_one_line(quick_run):
+    """README: "Every script that reads data prints one line naming it"; the others read none."""
+    _, stdout, _ = quick_run
+    for script in (s for s in SCRIPTS if s.in_reproduce):
+        output = stdout.split(f"=== {script.file} ", 1)[1].split(f"--- {script.file} done", 1)[0]
+        named = [line for line in output.splitlines() if line.startswith("Data: ") or " on MNIST IDX files" in line
+                 or " on DogSet" in line]
+        assert bool(named) == bool(script.data), (script.file, named)

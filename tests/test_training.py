@@ -13,12 +13,13 @@ import q04_mnist_time
 from conftest import synthetic_digits
 from data.dogs import DogsDataset
 from harness.checkpoints import recipe_fingerprint
-from harness.dog_runs import DogSettings, DogSplits, train_dog_model
-from harness.mnist_runs import MnistSettings, train_one_size
-from harness.runtime import torch_threads
+from harness.dog_runs import DogSplits, train_dog_model
+from harness.mnist_runs import train_one_size
+from common.runtime import torch_threads
 from load_data import load_mnist_data
 from models import Digit_Classifier
 from my_dataset import MyDataset
+from q11_dog_mlp import HOMEWORK
 from run_model import EarlyStopping, TrainingDiverged, evaluate, fit, train_epoch
 
 
@@ -29,10 +30,10 @@ def digits(n_per_class=20, seed=0) -> MyDataset:
 
 def recipe_run(data: MyDataset, seed: int, epochs: int = 5, lr: float = 0.05):
     """Q4's recipe with other epochs and lr: (model, history)."""
-    return q04_mnist_time.train(data, seed, MnistSettings(epochs=epochs, lr=lr))
+    return q04_mnist_time.train(data, seed, dataclasses.replace(q04_mnist_time.HOMEWORK, epochs=epochs, lr=lr))
 
 
-def test_my_dataset():
+def test_mydataset_holds_tensors_and_indexes_like_a_dataset():
     data = MyDataset(np.zeros((4, 3)), np.array([0, 1, 2, 3]))
     assert len(data) == 4
     x, y = data[2]
@@ -77,9 +78,9 @@ def test_few_epochs_lower_the_loss_and_the_seed_repeats_exactly():
 def test_the_harness_never_changes_the_arithmetic(tmp_path, mnist_dir):
     """A model trained through the harness (checkpoint keys, threads, saving) has exactly the
     weights of the recipe called by hand on the same subset."""
-    settings = MnistSettings(epochs=2)
+    settings = dataclasses.replace(q04_mnist_time.HOMEWORK, epochs=2)
     trained = train_one_size(Digit_Classifier, q04_mnist_time.train, mnist_dir, 50, 3, settings, tmp_path,
-                             reuse=False)
+                             reuse=False, threads=1)
     split = load_mnist_data(5, settings.test_per_class, mnist_folder=mnist_dir, seed=3)
     with torch_threads(1):
         by_hand, history = q04_mnist_time.train(MyDataset(split.train_features, split.train_targets), 3, settings)
@@ -100,11 +101,11 @@ def test_evaluate_counts_accuracy():
 
 def stop_epoch(losses, **kwargs):
     """The 1-based epoch after which the stopper says stop, or None."""
-    stopper = EarlyStopping(**kwargs)
+    stopper = EarlyStopping(**{"patience": HOMEWORK.patience, "min_delta": HOMEWORK.min_delta, **kwargs})
     return next((epoch for epoch, loss in enumerate(losses, 1) if stopper.step(loss)), None)
 
 
-def test_stopper_on_crafted_sequences():
+def test_the_stopping_rule_on_crafted_loss_sequences():
     assert stop_epoch([1.0, 1.0, 1.0, 1.0, 1.0]) == 4  # cannot stop before epoch 4
     assert stop_epoch([1.0, 0.9, 0.95, 0.96, 0.9, 0.9, 0.91, 0.92]) == 8  # rises count; a decrease resets
     assert stop_epoch([1.0 - 0.01 * i for i in range(100)]) is None  # steady decrease runs to the cap
@@ -127,12 +128,38 @@ def plain_sgd(data: MyDataset, lr: float, seed: int = 0, batch_size: int = 10):
 
 def test_fit_stops_early_and_says_why():
     model, loss_fn, optimizer, loader, val = plain_sgd(digits(5), lr=0.0)
-    history = fit(model, loader, loss_fn, optimizer, 50, val, EarlyStopping())
+    history = fit(model, loader, loss_fn, optimizer, 50, val, EarlyStopping(HOMEWORK.patience, HOMEWORK.min_delta))
     assert len(history.train_loss) == 4 and history.stopped_early  # lr 0: the validation loss never moves
     assert "3 epochs in a row" in history.stop_reason
     assert all(v is not None for v in history.val_loss + history.train_acc)
     with pytest.raises(ValueError, match="validation loader"):
-        fit(model, loader, loss_fn, optimizer, 1, stopper=EarlyStopping())
+        fit(model, loader, loss_fn, optimizer, 1, stopper=EarlyStopping(HOMEWORK.patience, HOMEWORK.min_delta))
+
+
+def test_fit_times_the_training_epochs_alone(monkeypatch):
+    """Q4's time is the textbook loop's, batching included: fit's clock stops before the
+    validation pass (here a validation set that costs 100 s on a fake clock per image)."""
+    import run_model
+
+    clock = [0.0]
+    monkeypatch.setattr(run_model.time, "perf_counter", lambda: clock[0])
+
+    class SlowToRead(MyDataset):
+        def __getitem__(self, index):
+            clock[0] += 100.0
+            return super().__getitem__(index)
+
+    class TimedBatches(MyDataset):
+        def __getitem__(self, index):
+            clock[0] += 1.0  # fetching a training example is part of the training time
+            return super().__getitem__(index)
+
+    data, check = digits(5), digits(3, seed=1)
+    model, loss_fn, optimizer, _, _ = plain_sgd(data, lr=0.01)
+    history = fit(model, DataLoader(TimedBatches(data.x, data.y), batch_size=10), loss_fn, optimizer, 2,
+                  DataLoader(SlowToRead(check.x, check.y), batch_size=256))
+    assert history.train_seconds == 2 * len(data)
+    assert clock[0] == 2 * len(data) + 2 * 100.0 * len(check)
 
 
 def test_best_weights_are_those_of_the_lowest_validation_loss():
@@ -251,7 +278,7 @@ def test_the_dogset_harness_never_changes_the_arithmetic(tmp_path, dogset_dir, s
     module = __import__(script)
     dogs = DogsDataset(dogset_dir, quiet=True)
     settings = dataclasses.replace(module.HOMEWORK, epochs=2)
-    trained = train_dog_model(module.SCRIPT, dogs, 3, settings, tmp_path, reuse=False)
+    trained = train_dog_model(module.SCRIPT, dogs, 3, settings, tmp_path, reuse=False, threads=1)
     with torch_threads(1):
         splits = module.dog_tensors(dogs)
         by_hand, history = module.train(splits, 3, settings)
@@ -261,11 +288,10 @@ def test_the_dogset_harness_never_changes_the_arithmetic(tmp_path, dogset_dir, s
 
 
 def test_the_dog_scripts_share_one_preparation_test_pass_and_settings():
-    """q15 repeats q11's data preparation, test pass and settings on its own screen; the
-    copies must read the same, and the settings are the homework's."""
+    """q15 repeats q11's data preparation, test pass and HOMEWORK on its own screen; the copies
+    must read the same."""
     import q11_dog_mlp
     import q15_dog_cnn
     for name in ("dog_tensors", "evaluate_on_test"):
         assert recipe_fingerprint(getattr(q11_dog_mlp, name)) == recipe_fingerprint(getattr(q15_dog_cnn, name))
-    homework = DogSettings(epochs=100, batch_size=32, lr=0.001, patience=3, min_delta=1e-4)
-    assert q11_dog_mlp.HOMEWORK == q15_dog_cnn.HOMEWORK == homework
+    assert q11_dog_mlp.HOMEWORK == q15_dog_cnn.HOMEWORK

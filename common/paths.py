@@ -1,18 +1,13 @@
-"""The leaf every other module may import: the repository root, the user-error type and
-path helpers. It imports nothing of the project, so importing it is free of cycles."""
+"""The repository root and path helpers: which folder a flag or variable names, and proving a
+folder writable before anything runs."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from common.errors import UserError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-class UserError(Exception):
-    """Bad input the user can fix (a missing file, a corrupt image, an impossible value).
-
-    `harness.cli.run_main` prints it as one `error: ...` line and exits with status 2.
-    """
 
 
 def resolve_dir(given: str | Path | None, variable: str, default: Path) -> tuple[Path, bool]:

@@ -1,4 +1,4 @@
-"""Words that hold on any machine: a count that rounding can flip changes with the random starts
+"""Q17's words hold on any machine: a count that rounding can flip changes with the random starts
 just as it does with the CPU, so an answer rendered from runs with different start seeds must
 say the same thing once its numbers are masked. Q17 reports per-start outcomes; Q16 is
 exhaustive and involves nothing random."""
@@ -7,7 +7,7 @@ import re
 import pytest
 
 from answers import q17
-from harness.runtime import torch_threads
+from common.runtime import torch_threads
 from q17_linear import measure
 
 STARTS, STEPS = 2, 300  # small settings: seconds, and still enough for the ReLU network to solve XOR

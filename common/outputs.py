@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from harness.base import REPO_ROOT, UserError, check_writable_dir
+from common.errors import UserError
+from common.paths import REPO_ROOT, check_writable_dir
 
 TRIAL_DIR = REPO_ROOT / "runs" / "trial"
 CHECKPOINT_DIR = REPO_ROOT / "checkpoints"

@@ -1,10 +1,11 @@
-"""Small helpers of the MNIST experiment, and the one place that says which flags differ from
-the homework's."""
+"""The question scripts' flags (harness/cli.py): --sizes checked before anything trains, and the
+one place that says which flags differ from the homework's, which decides where a run writes."""
 import pytest
 
-from harness.base import UserError
+import q04_mnist_time
+from common.errors import UserError
 from harness.cli import add_mnist_flags, base_parser, flags_off_homework
-from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_sizes
+from harness.mnist_runs import HOMEWORK_SIZES, check_sizes
 
 
 def test_check_sizes_sorts_and_rejects_unbalanced_sizes():
@@ -15,7 +16,7 @@ def test_check_sizes_sorts_and_rejects_unbalanced_sizes():
 
 def parser():
     p = base_parser("q04", seeds="many")
-    add_mnist_flags(p, MnistSettings(), HOMEWORK_SIZES)
+    add_mnist_flags(p, q04_mnist_time.HOMEWORK, HOMEWORK_SIZES)
     p.add_argument("--full", action="store_true")
     return p
 
@@ -28,6 +29,6 @@ def parser():
     (["--full", "--seeds", "3"], ["--seeds 3"]),
     (["--full", "--seeds", "0", "1", "2", "3", "4", "4"], []),
 ])
-def test_flags_that_differ_from_the_homework(argv, notes):
+def test_every_flag_off_the_homework_is_named_and_no_other(argv, notes):
     p = parser()
     assert flags_off_homework(p, p.parse_args(argv), homework={"full": True}) == notes

@@ -12,7 +12,7 @@ from typing import Iterator
 
 import torch
 
-from harness.base import shown_command
+from common.paths import shown_command
 
 # The batch of every test and prediction pass: bench/bench_evaluate.py measures 128–256 as the
 # fastest for the CNN on one thread.
