@@ -27,6 +27,7 @@ from common.paths import REPO_ROOT, check_writable_dir
 from common.cli import OneLineParser, run_main, seed_int
 from harness.cli import HOMEWORK_SEEDS, unique_seeds
 from common.outputs import TRIAL_DIR, write_json
+from common.runtime import run_metadata
 
 QUICK_OUT = REPO_ROOT / "runs" / "quick"
 
@@ -89,7 +90,8 @@ def main() -> None:
         print(f"--- {script.file} done in {timings[script.file]:.0f} s", flush=True)
     total = time.time() - started
     write_json(out / "results" / "run_all.json", {"seeds": list(seeds), "quick": args.quick,
-                                                  "step_seconds": timings, "total_seconds": total})
+                                                  "step_seconds": timings, "total_seconds": total,
+                                                  "meta": run_metadata()})
     if out == REPO_ROOT:
         from answers.readme import update_readme
 

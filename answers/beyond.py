@@ -148,8 +148,8 @@ def weights_sentence(facts: dict, watched: list[str]) -> str:
                           f"({min(counts.values())}–{max(counts.values())} training images each), so rung 4's class "
                           # tested: tests/test_beyond.py::test_the_class_weights_are_stated_to_three_decimals,
                           #         tests/test_beyond.py::test_class_weights_follow_the_training_counts
-                          f"weights range only from {min(weights.values()):.3f} to {max(weights.values()):.3f}: its "
-                          f"change is mostly the label smoothing.")
+                          f"weights range only from {min(weights.values()):.3f} to {max(weights.values()):.3f}: weights this "
+                          f"close to 1 can change little, and no rung separates them from the label smoothing.")
     named = " and ".join(f"{b} ({counts[b]} training images)" for b in watched)
     return sentence(f"{named} have the fewest training images (median of all breeds: "
                     f"{statistics.median(counts.values()):.0f}); rung 4's class weights give them "
@@ -223,7 +223,7 @@ def seeds_sentence(facts: dict, total: int) -> str:
     reference, seeds = facts["homework_reference"], facts["seeds"]
     text = (f"Each test accuracy is followed by its 95% test-sample interval (Wilson) on the {total:,} test images. "
             f"Each rung ran {seed_list(seeds)} only, so it shows no seed spread; differences of a point or two between "
-            "rungs are within seed and test-sample noise.")
+            "rungs are within test-sample noise alone, and the rungs' seed noise is not measured.")
     if reference:
         text += (f" The homework's CNN (Q15) reaches {shown(reference['mean']):.1f} ± {shown(reference['sd']):.1f}% "
                  f"over {len(reference['seeds'])} seeds {interval(reference['mean'], total)}.")

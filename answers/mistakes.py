@@ -244,8 +244,7 @@ def q6_words(row: dict, epochs: int) -> str:
     sizes = row["sizes"]
     start = ("is the correct one, seed for seed" if first == correct_first else
              f"already differs ({pct_spread(first)} against {pct_spread(correct_first)})")
-    effect = (f"no measurable effect at the largest size (after {epochs} epochs on each set the network has long "
-              "fitted it, so what came before changes little)" if not measurable(last_correct, last_mistaken) else
+    effect = ("no measurable effect at the largest size" if not measurable(last_correct, last_mistaken) else
               f"at {sizes[-1]:,} examples it reads {pct_spread(last_mistaken)} against {pct_spread(last_correct)}")
     return (f"With one network carried across the sizes, the point at {sizes[0]:,} {start}, but every later point has "
             f"also trained on the smaller sets before it, {len(sizes) * epochs} epochs in all by the last: {effect}. "
@@ -335,7 +334,7 @@ def render(facts: dict) -> dict[str, str]:
         # tested: tests/test_mistakes.py::test_without_a_slip_the_recipe_is_the_homeworks
         f"Each row changes one line of the homework's recipe the way students do, trains through the same loop on the "
         f"same {plural(n, 'seed')}, and compares with the correct recipe. Test accuracy is given as mean ± sd over the "
-        f"seeds, then each seed, and in brackets the 95% Wilson interval of one model at that mean on the {total:,} test "
+        f"seeds, then each seed, and in brackets the 95% Wilson interval of one model at that mean (rounded to whole images) on the {total:,} test "
         f"images (the test-sample noise the seeds do not show). What the student observes needs no correct run to "
         f"compare with; the difference from the correct recipe does. Differences are paired by seed (the slip's run "
         f"minus the correct run with the same seed, hence the same initial weights and batch order), shown as mean ± "

@@ -16,7 +16,7 @@ Q2 = ("Automatic differentiation computes exact derivatives of a program by appl
       "`loss.backward()` walks that graph from the loss back to the inputs, multiplying local derivatives (reverse-mode "
       "autodiff), and leaves dL/dθ in each parameter's `.grad`. Back-propagation *is* reverse-mode automatic "
       "differentiation applied to a neural network's loss: one backward pass yields the gradient of every parameter at "
-      "once, at a cost of the same order as the forward pass whatever the number of parameters (measured below). "
+      "once, at a cost of the same order as the forward pass whatever the number of parameters (measured below on two networks). "
       "Gradient descent is the separate step that *uses* those gradients: θ ← θ − lr·∇θL (`torch.optim.SGD`). "
       "Autodiff and back-propagation answer \"which way is downhill\"; gradient descent takes the step.\n\n"
       "Why it matters to PyTorch: a model is an ordinary Python forward function, with loops, branches and any "
@@ -76,9 +76,9 @@ def backward_cost(rows: list[dict]) -> str:
             f"multiply-adds. Measured, " + each + ". "
             + ("So each backward multiply-add took longer than a forward one" if slower else
                "So per multiply-add the two passes ran at different speeds")
-            + f": at these sizes the autograd engine's fixed cost per operation counts as well as the arithmetic, and "
-              f"weighs most in the shortest passes (the {short_name(shortest)}'s {shortest['forward_us']:.0f} µs forward "
-              f"and {shortest['backward_us']:.0f} µs backward), as does the speed of each backward kernel.")
+            + f". Why is not measured here: likely causes are the autograd engine's fixed cost per operation, which "
+              f"would weigh most in the shortest passes (the {short_name(shortest)}'s {shortest['forward_us']:.0f} µs "
+              f"forward and {shortest['backward_us']:.0f} µs backward), and the speed of each backward kernel.")
     return text + " Either way one backward pass costs a small multiple of one forward pass, not one pass per parameter."
 
 

@@ -115,7 +115,7 @@ def answer_q4(f: dict) -> str:
         f"identical SGD steps, so the time is (steps per epoch) × (epochs) × (time per step). The least-squares line "
         f"through the medians is **{a:.2f} s + {b * 1000:.2f} ms × n**, about {b / settings['epochs'] * 1e6:.1f} µs per "
         f"example per epoch. The seeds change which examples are drawn, the initial weights and the order, not the number "
-        f"of steps, so their spread at each size is timing noise of this shared machine.",
+        f"of steps, so their spread at each size is most likely timing noise of this shared machine.",
     ])
 
 
@@ -148,7 +148,7 @@ def answer_q5(f: dict) -> str:
     text += ("\n\nDoes a step get dearer as the data grows? Training on n random examples, the sizes taking turns, "
              f"median of {full['step_cost_repeats']} runs of at least {full['step_cost_min_steps']:,} steps: " + ", ".join(
                  f"{c['us_per_step']:.0f} µs at n = {c['n']:,} ({binary_size(c['train_tensor_bytes'])} of training tensors)"
-                 for c in full["step_costs"]) + f"; the repeats of one size spread by up to "
+                 for c in full["step_costs"]) + f"; the repeats of one size spread (range over median) by up to "
                  f"{verdict['step_cost_repeat_spread']:.0%}. {cache_test(full)}")
     text += (f"\n\nThe {full['size']:,}-example model reaches {full['test_acc']:.1%} on its seed's balanced Q6 test set and "
              f"{full['test_acc_all']:.1%} on all {full['test_images_all']:,} MNIST test images.")

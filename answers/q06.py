@@ -148,8 +148,8 @@ def answer_q7(f: dict) -> str:
         text.append(f"Two kinds of noise are mixed on the balanced set: the training run's (which examples, which "
                     f"initial weights, which order) and the test sample's, about ±{error:.1f} points (one standard error "
                     f"on {test_size:,} images). Scoring the same models on all {all_size:,} images removes most of the "
-                    f"second: the spread across seeds {change} on average, and what remains is the training run's own "
-                    f"variation.")
+                    f"second: the spread across seeds {change} on average, and what remains is mostly the training "
+                    f"run's own variation.")
     else:
         text.append(f"Each accuracy on {test_size:,} test images is uncertain by about ±{error:.1f} points (one standard "
                     f"error); the spread across seeds mixes that with the training run's own variation.")

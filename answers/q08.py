@@ -96,7 +96,7 @@ def cause(q9: dict, train_counts: list[int]) -> list[str]:
                 f"predicted {breed}).", "Beyond that, " + pixels]
     fewest = n <= min(train_counts)
     supply = (f"It has the fewest training images of the breeds, {n:,}, but only {1 - n / median:.0%} below the median "
-              f"of {median:,.0f} for the other breeds, so a shortage of examples does not explain it. " if fewest else
+              f"of {median:,.0f} for the other breeds, so a shortage of examples is unlikely to explain it. " if fewest else
               f"It is not short of examples: {n:,} training images against a median of {median:,.0f} for the other "
               f"breeds. ")
     return [supply +

@@ -41,7 +41,7 @@ def render(facts: dict) -> dict[str, str]:
         f"{relu_outcome(facts['xor_correct_relu'])}. How many points the linear network gets right is not a result: "
         f"under the logistic loss the best affine map for XOR is w = 0, b = 0 (probability ½ for every point), so its "
         f"trained outputs end near 0 and which side of 0 each lands on is leftover rounding, different from one start "
-        f"or one machine to the next.")}
+        f"to the next.")}
 
 
 def corrections(facts: dict) -> list[tuple[str, str, str]]:

@@ -9,8 +9,8 @@ METHOD = ("Training follows ∇_W L(x, y; W), the gradient with respect to the *
           "to increase the loss. The fast gradient sign method (FGSM) takes one step of size ε in its sign: "
           "x' = clip(x + ε·sign(∇ₓL), 0, 1), so no pixel moves by more than ε. PGD repeats smaller steps and projects "
           "back into the ε-ball each time, which finds stronger perturbations; a targeted variant instead *decreases* "
-          "the loss of a chosen wrong class. Because a network is close to linear in its input, many tiny coordinated "
-          "changes add up to a large change of the output.")
+          "the loss of a chosen wrong class. One explanation, not tested here (Goodfellow et al., 2015): a network is close "
+          "to linear in its input, so many tiny coordinated changes add up to a large change of the output.")
 
 
 def target_label(target: dict) -> str:

@@ -6,6 +6,7 @@ measured section quotes; it rewrites that section (answers/readme.py).
 """
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -20,18 +21,21 @@ from common.outputs import write_json  # noqa: E402
 from common.runtime import run_metadata  # noqa: E402
 
 
-def make_test_args() -> list[str]:
-    """pytest's arguments in the Makefile's test target, so that this times what `make test` runs."""
-    recipe = re.search(r"^test:.*\n\t\$\(PY\) -m pytest(.*)$", (REPO / "Makefile").read_text(), re.MULTILINE)
+def make_test_command() -> tuple[dict[str, str], list[str]]:
+    """(environment settings, pytest's arguments) of the Makefile's test target, so that this
+    times what `make test` runs."""
+    recipe = re.search(r"^test:.*\n\t((?:\w+=\S+ )*)\$\(PY\) -m pytest(.*)$", (REPO / "Makefile").read_text(),
+                       re.MULTILINE)
     if recipe is None:
         sys.exit("error: no `$(PY) -m pytest` line under the Makefile's test target")
-    return recipe.group(1).split()
+    return dict(setting.split("=", 1) for setting in recipe.group(1).split()), recipe.group(2).split()
 
 
 def main() -> None:
+    environment, args = make_test_command()
     started = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "pytest", *make_test_args(), "-q", "-p", "no:cacheprovider"], cwd=REPO,
-                         capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "pytest", *args, "-q"], cwd=REPO, capture_output=True, text=True,
+                         env={**os.environ, **environment})
     seconds = time.perf_counter() - started
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else ""
     passed = re.search(r"(\d+) passed", summary)

@@ -131,7 +131,7 @@ def test_the_data_is_described_from_the_facts_never_as_the_stand_in():
     for stand_in in ("stand-in", "sorted by breed", "1,300", "imbalanced", "fewest of"):
         assert stand_in not in text
     assert "Golden_retriever (recall 0.30) and collie (recall 0.20) are the breeds rung 2 recognises worst" in text
-    assert "nearly balanced (738–788 training images each)" in text and "mostly the label smoothing" in text
+    assert "nearly balanced (738–788 training images each)" in text and "no rung separates them from the label smoothing" in text
     unbalanced = beyond_words(ladder_facts({**BALANCED_COUNTS, "golden_retriever": 164, "collie": 195}))
     assert "Golden_retriever (164 training images) and collie (195 training images) have the fewest" in unbalanced
     assert "nearly balanced" not in unbalanced

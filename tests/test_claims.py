@@ -67,7 +67,7 @@ CLAIMS: list[tuple[str, tuple[str, ...]]] = [
     # --- top and "Read the PyTorch first"
     ("run the test suite (needs no data and no network)", (C + "test_nothing_is_downloaded_at_run_time",
                                                            C + "test_the_test_suite_keeps_the_dogset_cache_out_of_the_repository")),
-    ("Each results file records the command and the date that made it",
+    ("The results file of each script records the command and the date that made it",
      (RD + "test_every_committed_results_file_was_made_by_a_command_the_readme_names",)),
     ("re-renders `ANSWERS.md` (and the README's measured section) from `results/`",
      (A + "test_the_committed_sheet_rerenders_byte_for_byte_without_torch",
@@ -132,7 +132,7 @@ CLAIMS: list[tuple[str, tuple[str, ...]]] = [
     ("never a silent drop or a traceback", (R + "test_a_dogset_error_is_one_line_before_training",
                                             S + "test_corrupt_mnist_is_one_clear_line_and_writes_nothing",
                                             R + "test_impossible_flag_values_end_in_one_line_and_write_nothing", R + "test_a_bad_dogs_csv_is_one_error_naming_the_rows")),
-    ("exit code 2, nothing written", (S + "test_corrupt_mnist_is_one_clear_line_and_writes_nothing",
+    ("exit code 2, no results written", (S + "test_corrupt_mnist_is_one_clear_line_and_writes_nothing",
                                       R + "test_a_dogset_error_is_one_line_before_training",
                                       C + "test_bad_input_exits_2_with_one_error_line_and_writes_nothing")),
     ("a truncated or corrupt IDX file or a wrong magic number", (L + "test_truncated_file_names_file_and_sizes",
@@ -160,8 +160,10 @@ CLAIMS: list[tuple[str, tuple[str, ...]]] = [
     ("their recipes read the same (a test checks it)", (CK + "test_q06_tests_the_models_of_q04s_recipe",)),
     ("A checkpoint file holding anything else is ignored and retrained", (R + "test_a_foreign_checkpoint_is_ignored",)),
     ("an interrupted run never leaves half a file", (R + "test_files_get_ordinary_permissions_and_stale_temporaries_go",)),
-    ("removes the temporary files a killed one left behind", (R + "test_files_get_ordinary_permissions_and_stale_temporaries_go",)),
+    ("removes the temporary copies of it that a killed run left behind", (R + "test_files_get_ordinary_permissions_and_stale_temporaries_go",)),
     # --- How it is built
+    ("the untouched skeleton is this: its networks cannot be built",
+     (CH + "test_several_repositories_give_one_summary_table_and_summary_json",)),
     ("never from one above", (ARCH + "test_no_import_runs_against_the_layers", ARCH + "test_every_module_has_a_layer")),
     ("no module imports another in a cycle", (ARCH + "test_no_import_cycles",)),
     ("it imports nothing of the project", (ARCH + "test_no_import_runs_against_the_layers",)),
@@ -196,7 +198,7 @@ CLAIMS: list[tuple[str, tuple[str, ...]]] = [
     ("`not_run`: each check that could not run, with its `reason`",
      (CH + "test_each_fixture_gets_exactly_its_diagnosis_at_its_lines",
       CH + "test_several_repositories_give_one_summary_table_and_summary_json")),
-    ("one change for each class of slip seen in real solutions", (CH + "test_each_fixture_gets_exactly_its_diagnosis_at_its_lines",)),
+    ("one class of slip for each change", (CH + "test_each_fixture_gets_exactly_its_diagnosis_at_its_lines",)),
     ("reads as \"not checked\", never \"none\"", (CH + "test_several_repositories_give_one_summary_table_and_summary_json",)),
     ("A limit hit is one line in that repository's report", (CH + "test_a_hang_is_stopped_and_costs_one_line",)),
     ("`tests/test_gradescope.py` builds the zip", (G + "test_results_json_follows_gradescopes_format",
@@ -659,6 +661,17 @@ def test_make_test_runs_two_workers_by_file_and_prints_the_slowest():
     recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
     assert "-m pytest -p no:cacheprovider -n 2 --dist loadfile --no-loadscope-reorder" in recipe
     assert "--durations=10" in (REPO / "pytest.ini").read_text()
+
+
+def test_the_test_benchmark_times_what_make_test_runs():
+    """bench/bench_tests.py reads `make test`'s recipe, its environment settings included."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_tests", REPO / "bench" / "bench_tests.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    environment, args = bench.make_test_command()
+    assert environment == {"PYTHONDONTWRITEBYTECODE": "1"}
+    assert args == ["-p", "no:cacheprovider", "-n", "2", "--dist", "loadfile", "--no-loadscope-reorder"]
 
 
 def test_make_test_writes_no_bytecode_and_no_pytest_cache_into_the_repository(tmp_path):

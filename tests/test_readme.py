@@ -79,3 +79,15 @@ def test_every_committed_results_file_was_made_by_a_command_the_readme_names():
             continue
         assert facts["meta"]["command"].split()[0] in named, path.name
         assert facts["meta"]["date_utc"]
+
+
+def test_results_rerun_alone_after_make_reproduce_are_named():
+    """run_all.py always passes --out; a script's results without it come from a run alone."""
+    facts = {"run_all": {"seeds": [0], "step_seconds": {"q13_conv_shape.py": 2.0, "q16_perceptron.py": 4.0},
+                         "total_seconds": 6.0},
+             "q13": {"meta": {"cpu": "C", "command": "q13_conv_shape.py"}},
+             "q16": {"meta": {"cpu": "C", "command": "q16_perceptron.py --out ../run"}}}
+    section = measured_section(facts)
+    assert "The committed results of `q13_conv_shape.py` come from a later run of that script alone" in section
+    facts["q13"]["meta"]["command"] = "q13_conv_shape.py --out ../run"
+    assert "later run" not in measured_section(facts)
