@@ -73,6 +73,7 @@ def hardest_images(data: DogsDataset, models: list[TrainedDogModel], breed: str 
     confusions = np.bincount(consensus[rows], minlength=10)
     confusions[label] = 0
     train_counts = np.bincount(data.trainY, minlength=10)
+    others = [train_counts[k] for k in data.labels_in("train") if k != label]  # breeds absent from DogSet not counted
     raw = data.raw_images("valid")
     files = data.filenames("valid")
     images = [{
@@ -90,7 +91,7 @@ def hardest_images(data: DogsDataset, models: list[TrainedDogModel], breed: str 
             "breed_mean_contrast": float(raw[rows].reshape(len(rows), -1).std(axis=1).mean()),
             "most_confused_with": data.get_semantic_label(int(confusions.argmax())),
             "most_confused_count": int(confusions.max()), "breed_train_images": int(train_counts[label]),
-            "median_train_images_other_breeds": float(np.median(np.delete(train_counts, label))),
+            "median_train_images_other_breeds": float(np.median(others)) if others else None,
             "validation_predicted_as_breed_mean": float((predicted == label).sum(axis=1).mean()),
             "validation_images": int(len(y)), "images": images}
 

@@ -148,8 +148,9 @@ def weights_sentence(facts: dict, watched: list[str]) -> str:
                           f"({min(counts.values())}–{max(counts.values())} training images each), so rung 4's class "
                           # tested: tests/test_beyond.py::test_the_class_weights_are_stated_to_three_decimals,
                           #         tests/test_beyond.py::test_class_weights_follow_the_training_counts
-                          f"weights range only from {min(weights.values()):.3f} to {max(weights.values()):.3f}: weights this "
-                          f"close to 1 can change little, and no rung separates them from the label smoothing.")
+                          f"weights range only from {min(weights.values()):.3f} to {max(weights.values()):.3f} and scale no "
+                          f"image's loss by more than {max(abs(w - 1) for w in weights.values()):.1%}; no rung "
+                          f"separates them from the label smoothing.")
     named = " and ".join(f"{b} ({counts[b]} training images)" for b in watched)
     return sentence(f"{named} have the fewest training images (median of all breeds: "
                     f"{statistics.median(counts.values()):.0f}); rung 4's class weights give them "

@@ -16,7 +16,7 @@ Q2 = ("Automatic differentiation computes exact derivatives of a program by appl
       "`loss.backward()` walks that graph from the loss back to the inputs, multiplying local derivatives (reverse-mode "
       "autodiff), and leaves dL/dθ in each parameter's `.grad`. Back-propagation *is* reverse-mode automatic "
       "differentiation applied to a neural network's loss: one backward pass yields the gradient of every parameter at "
-      "once, at a cost of the same order as the forward pass whatever the number of parameters (measured below on two networks). "
+      "once, at a cost of the same order as the forward pass (measured below on two networks). "
       "Gradient descent is the separate step that *uses* those gradients: θ ← θ − lr·∇θL (`torch.optim.SGD`). "
       "Autodiff and back-propagation answer \"which way is downhill\"; gradient descent takes the step.\n\n"
       "Why it matters to PyTorch: a model is an ordinary Python forward function, with loops, branches and any "

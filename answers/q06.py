@@ -62,8 +62,8 @@ def last_step(runs: list[dict], key: str, test_size: int) -> dict:
 
 
 def diminishing(steps: list[str]) -> bool:
-    """Whether each shown step adds less than the one before."""
-    return all(float(b) < float(a) for a, b in zip(steps, steps[1:]))
+    """Whether each shown step adds less than the one before (it takes two steps to tell)."""
+    return len(steps) >= 2 and all(float(b) < float(a) for a, b in zip(steps, steps[1:]))
 
 
 def near_ties(runs: list[dict], key: str, seeds: list[int], test_size: int) -> list[str]:
@@ -87,18 +87,24 @@ def trend(runs: list[dict], key: str, verdict: dict, label: str, seeds: list[int
     first, last = runs[0], runs[-1]
     if len(runs) < 2:
         return f"On {label}, only one training-set size ({first['size']:,} examples) was run: there is no trend to read."
+    one_seed = len(seeds) == 1
     gain = shown_gain(runs, key)
-    verb = compare(float(gain), 0.0, "{:.1f}", "rises", "falls", "stays about the same")
+    # Two ends that print alike are "about the same", whatever the sign of their unrounded difference.
+    verb = compare(100 * mean_sd(last[f"{key}_per_seed"])[0], 100 * mean_sd(first[f"{key}_per_seed"])[0], "{:.1f}",
+                   "rises", "falls", "stays about the same")
     steps, final = shown_steps(runs, key), last_step(runs, key, test_size)
     monotone = borderline(verdict["monotone_seeds"], verdict["seeds"], near_ties(runs, key, seeds, test_size))
+    spread = "" if one_seed else f" ± {100 * verdict['gain_sd']:.1f}"
+    last_shown = f"{final['shown']} points" if one_seed else f"{final['shown']} ± {final['sd']:.1f} points over seeds"
     return (f"On {label}, accuracy {verb} from {pct_spread(first[f'{key}_per_seed'])} with {first['size']:,} examples to "
-            f"{pct_spread(last[f'{key}_per_seed'])} with {last['size']:,} (mean ± sd over seeds); it increases at every "
-            f"step in {monotone}, and the gain from the smallest to the largest set is {gain} ± "
-            f"{100 * verdict['gain_sd']:.1f} points. From one size to the next the mean changes by {', '.join(steps)} "
+            f"{pct_spread(last[f'{key}_per_seed'])} with {last['size']:,} "
+            f"({'one seed' if one_seed else 'mean ± sd over seeds'}); it increases at every "
+            f"step in {monotone}, and the gain from the smallest to the largest set is {gain}{spread} points. "
+            f"From one size to the next the mean changes by {', '.join(steps)} "
             # tested: tests/test_answers.py::test_q7_gain_is_rounded_once_from_the_unrounded_means,
             #         tests/test_answers.py::test_a_difference_is_rounded_once_from_the_unrounded_values
             f"points (differences of the unrounded means){', each step smaller than the one before' if diminishing(steps) else ''}; the last step, "
-            f"{final['shown']} ± {final['sd']:.1f} points over seeds, is {'within' if final['within'] else 'beyond'} its "
+            f"{last_shown}, is {'within' if final['within'] else 'beyond'} its "
             f"noise ({final['rule']}, {final['noise']:.1f} points).")
 
 
@@ -140,7 +146,10 @@ def answer_q7(f: dict) -> str:
     if all_size:
         sets.append(("test_acc_all", f"all {all_size:,} test images", all_size))
     text = [trend(runs, key, verdict["trends"][key], label, f["seeds"], size) for key, label, size in sets]
-    if all_size:
+    if len(f["seeds"]) == 1:
+        text.append(f"Each accuracy on {test_size:,} test images is uncertain by about ±{error:.1f} points (one standard "
+                    f"error); one seed shows nothing of the training run's own variation.")
+    elif all_size:
         sd_small = np.mean([r["test_acc_sd"] for r in runs]) * 100
         sd_all = np.mean([r["test_acc_all_sd"] for r in runs]) * 100
         change = compare(sd_all, sd_small, "{:.1f}", f"rises from {sd_small:.1f} to {sd_all:.1f} points",

@@ -73,7 +73,7 @@ def answer_q9(facts: dict) -> str:
               f"{plural(seeds, 'seed')}; it is the worst breed for {agree(same, seeds)}"
             + ("" if same == seeds else f" (the others: {', '.join(b for b in q9['worst_breed_per_seed'] if b != breed)})")
             + f". By the seeds' averaged prediction it is most often mistaken for {q9['most_confused_with']} "
-              f"({q9['most_confused_count']} images)."]
+              f"({plural(q9['most_confused_count'], 'image')})."]
     if q9["breeds_without_validation_images"]:
         text.append(f"Breeds without validation images, left out: {', '.join(q9['breeds_without_validation_images'])}.")
     text += [describe_image(k, image, q9) for k, image in enumerate(q9["images"], 1)]
@@ -89,6 +89,9 @@ def cause(q9: dict, train_counts: list[int]) -> list[str]:
     pixels = ("what sends these images to another breed is not measured here: the key measures only their brightness "
               "and contrast against their own breed's average (above), not how they resemble the breed they were "
               "taken for.")
+    if median is None:
+        return [f"{sentence(breed)} is the only breed with training images, so there is nothing to compare its "
+                f"supply with.", sentence(pixels)]
     if n < SCARCE * median:
         return [f"The main cause is in the data: {breed} has only {n:,} training images against a median of {median:,.0f} "
                 f"for the other breeds, so the networks seldom predict it at all (on average "

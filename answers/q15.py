@@ -49,8 +49,8 @@ def compare_with_mlp(facts: dict) -> str:
               f"{borderline(sum(c > m for c, m in zip(cnn, base)), len(pairs), ties)}, with "
               f"{cnn_parameters:,} parameters against the MLP's {mlp['parameters']:,} "
               f"({mlp['parameters'] / cnn_parameters:.0f}× fewer)."
-            + (" Convolutions share each small filter across the whole image, so the CNN learns local patterns wherever "
-               "they appear with far fewer weights." if float(change) > 0 else ""))
+            + " Convolutions share each small filter across every position of the image, which is where the "
+              "far smaller weight count comes from.")
 
 
 def render(facts: dict) -> dict[str, str]:

@@ -33,12 +33,13 @@ def describe_target(target: dict) -> str:
     summary = (f"The smallest ε in the sweep that at least halves the accuracy under PGD is {halved['eps']:.4f} (at most "
                f"{halved['eps'] * 255:.1f} of 255 grey levels per pixel): {clean:.1%} → {halved['pgd_acc']:.1%}."
                if halved else "No ε in this sweep halves the accuracy.")
+    # tested: tests/test_scripts.py::test_q8_q9_and_q18_results
     within = sum(x["max_linf_applied"] <= x["eps"] + 1e-6 for x in rows)
     return "\n".join([
         f"**{target_label(target)}** — data: {target['data']}; {target['test_images']:,} test images. Clean accuracy "
         f"{clean:.1%} ({sample_noise(clean, target['test_images'])}; one seed's model, so no spread over seeds). "
         f"{summary} The "
-        f"largest change applied stays within ε for {within} of {len(rows)} values of ε.", "",
+        f"largest change applied stays within ε (to 1e-6, float32's rounding) for {within} of {len(rows)} values of ε.", "",
         "| ε | FGSM accuracy | PGD accuracy | targeted PGD success | largest change applied |", "|---:|---:|---:|---:|---:|",
         *[f"| {x['eps']:.4f} | {x['fgsm_acc']:.1%} | {x['pgd_acc']:.1%} | {x['targeted_pgd_success']:.1%} | "
           f"{x['max_linf_applied']:.4f} |" for x in rows]])

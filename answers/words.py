@@ -26,9 +26,10 @@ def seed_list(seeds: Sequence[int]) -> str:
 
 
 def agree(count: int, total: int) -> str:
-    """'all 5 seeds', 'the one seed run', or '3 of 5 seeds'."""
+    """'all 5 seeds', '3 of 5 seeds', or for a single seed 'the one seed run' (count 1) and
+    'no seed (one seed run)' (count 0)."""
     if total == 1:
-        return "the one seed run"
+        return "the one seed run" if count == 1 else "no seed (one seed run)"
     return f"all {total} seeds" if count == total else f"{count} of {total} seeds"
 
 
@@ -92,10 +93,16 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def _unsigned_zero(shown: str) -> str:
+    """'-0.0' as '0.0': a sign in front of nothing but zeros."""
+    return shown[1:] if shown.startswith("-") and not any(c in "123456789" for c in shown) else shown
+
+
 def compare(value: float, reference: float, fmt: str, more: str, less: str, same: str) -> str:
     """`more`, `less` or `same` by how `value` compares with `reference` *as shown* with `fmt`:
-    two numbers that print alike are called the same, never "more (55.9 vs 55.9)"."""
-    shown, shown_reference = fmt.format(value), fmt.format(reference)
+    two numbers that print alike are called the same, never "more (55.9 vs 55.9)", and a
+    negative number that prints as zero ("-0.0") is zero."""
+    shown, shown_reference = _unsigned_zero(fmt.format(value)), _unsigned_zero(fmt.format(reference))
     if shown == shown_reference:
         return same
     return more if value > reference else less

@@ -33,8 +33,9 @@ def base_parser(description: str, *, seeds: str = "one") -> argparse.ArgumentPar
         parser.add_argument("--seed", type=seed_int, default=0, help="random seed (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     parser.add_argument("--out", type=Path, default=None,
-                        help="folder for figures/, results/, checkpoints/ and ANSWERS.md (default: the repository "
-                             "for a homework run on full data, else runs/trial)")
+                        help="folder for figures/, results/ and ANSWERS.md, and for checkpoints/ when given "
+                             "(default: the repository for a homework run on full data, else runs/trial; both "
+                             "keep their models in the repository's checkpoints/)")
     return parser
 
 

@@ -23,6 +23,7 @@ def test_equal_as_shown_is_about_the_same():
 def test_one_seed_and_tied_values_are_worded_plainly():
     assert pct_spread([0.3]) == "30.0%" and pct_spread([0.3, 0.5]) == "40.0 ± 14.1%"
     assert agree(1, 1) == "the one seed run" and agree(5, 5) == "all 5 seeds" and agree(0, 5) == "0 of 5 seeds"
+    assert agree(0, 1) == "no seed (one seed run)"  # a single seed that does not agree is never "the one seed run"
     assert span([3, 3, 3]) == "3" and span([3.04, 2.96], "{:.1f}") == "3.0"
     assert sentence("collie (195 training images)") == "Collie (195 training images)"
 
@@ -167,6 +168,23 @@ def test_q7_gain_is_rounded_once_from_the_unrounded_means():
     runs = q7_runs([[0.8504, 0.8646], [0.8504, 0.8646]])  # shown 85.0% and 86.5%; the gain 1.42 shows +1.4
     text = q7_words(runs, q06.judge_q7(runs, test_size=1000))
     assert "from 85.0 ± 0.0% with 500 examples to 86.5 ± 0.0% with 1,000" in text and "set is +1.4 ± 0.0 points" in text
+
+
+def test_q7_on_one_seed_claims_no_spread_and_no_rise_it_did_not_see():
+    """A trial run of one seed and two sizes whose accuracy falls (10.24% to 10.16%, shown alike):
+    no '± 0.0' spread, no 'the one seed run' for a rise that did not happen, no 'each step smaller'
+    with a single step, and two ends that print alike are about the same, not 'falls'."""
+    runs = q7_runs([[0.1024, 0.1016]])
+    text = q7_words(runs, q06.judge_q7(runs, test_size=1000))
+    assert "stays about the same from 10.2% with 500 examples to 10.2% with 1,000 (one seed)" in text
+    assert "increases at every step in no seed (one seed run)" in text
+    assert "± 0.0" not in text and "over seeds" not in text and "each step smaller" not in text
+    assert "one seed shows nothing of the training run's own variation" in text
+
+
+def test_two_numbers_that_print_alike_compare_as_the_same_even_across_zero():
+    assert compare(-0.04, 0.0, "{:.1f}", "more", "less", "same") == "same"  # '-0.0' is '0.0'
+    assert compare(-0.06, 0.0, "{:.1f}", "more", "less", "same") == "less"
 
 
 # --- Q12/Q15: overfitting, its onset, or still improving ------------------------------------

@@ -162,3 +162,5 @@ def test_the_class_weights_are_stated_to_three_decimals():
     weights = class_weights(BALANCED_COUNTS)
     text = beyond_words(ladder_facts())
     assert f"range only from {min(weights.values()):.3f} to {max(weights.values()):.3f}" in text
+    largest = max(abs(w - 1) for w in weights.values())  # what the weights can do, stated as arithmetic
+    assert f"scale no image's loss by more than {largest:.1%}" in text and "can change little" not in text

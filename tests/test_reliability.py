@@ -140,6 +140,12 @@ def test_out_and_cache_dir_must_be_writable_folders(tmp_path, dogset_dir, mnist_
                              "--mnist-dir", str(mnist_dir), "--out", str(a_file)), "--out", "is a file")
     one_line_error(call_main(monkeypatch, capsys, "q11_dog_mlp.py", "--dogset", str(dogset_dir), "--cache-dir",
                              str(a_file), "--out", str(tmp_path / "o")), "--cache-dir", "is a file")
+    mnist = ["--mnist-dir", str(mnist_dir)]
+    for script, more in (("q11_dog_mlp.py", []), ("beyond_dog_cnn.py", []), ("q18_adversarial.py", mnist)):
+        cache = tmp_path / f"cache-{script}"  # refused before DogSet is read and cached
+        one_line_error(call_main(monkeypatch, capsys, script, "--dogset", str(dogset_dir), *more, "--cache-dir",
+                                 str(cache), "--out", str(a_file / "sub")), "--out", "is a file")
+        assert not cache.exists(), script
     if os.geteuid() != 0:  # root writes anywhere; the probe is what proves it
         locked = tmp_path / "locked"
         locked.mkdir(mode=0o500)
@@ -213,6 +219,19 @@ def test_a_dogset_without_a_breed_still_answers_q8_q9(tmp_path, monkeypatch, cap
     assert status == 0, err[-2000:]
     q9 = json.loads((tmp_path / "o" / "results" / "q08.json").read_text())["q9"]
     assert "saint_bernard" not in q9["validation_recall_mean"] and len(q9["validation_recall_mean"]) == 9
+
+
+def test_a_dogset_of_two_breeds_compares_the_breed_with_the_other_one_only(tmp_path, monkeypatch, capsys):
+    """The 'median for the other breeds' counts breeds DogSet has, never the 8 absent ones as 0."""
+    folder = make_dogset(tmp_path / "DogSet", {"train": 3, "valid": 1, "test": 1})
+    rewrite_csv(folder, lambda t: t.drop(t.index[t.numeric_label.astype(int) >= 2], inplace=True))
+    status, _, err = call_main(monkeypatch, capsys, "q08_dog_explore.py", "--dogset", str(folder), "--epochs", "1",
+                               "--seeds", "0", "--quiet", "--cache-dir", str(tmp_path / "cache"), "--out",
+                               str(tmp_path / "o"))
+    assert status == 0, err[-2000:]
+    q9 = json.loads((tmp_path / "o" / "results" / "q08.json").read_text())["q9"]
+    assert q9["median_train_images_other_breeds"] == 3.0
+    assert "the median of 3 for the other breeds" in (tmp_path / "o" / "ANSWERS.md").read_text()
 
 
 def test_unreadable_results_file_is_named(tmp_path, monkeypatch, capsys):
