@@ -116,11 +116,18 @@ def loss_sentences(curves: dict) -> list[str]:
     rises = [a["train_loss_largest_rise"] for a in analyses]
     train = movement(start, end, rises, False, f"from {span(start, '{:.3f}')} to {span(end, '{:.3f}')}",
                      f"{max(rises):.2g}")
-    text = [f"Training ran {span([a['epochs'] for a in analyses])} epochs ({agree(by_rule, n)} stopped by the plateau "
-            f"rule{'' if by_rule == n else ', the rest at the epoch cap'}). The validation loss was lowest at epoch "
-            f"{span([a['best_val_loss_epoch'] for a in analyses])} ({span([a['best_val_loss'] for a in analyses], '{:.3f}')}) "
-            f"and ended at {span([a['final_val_loss'] for a in analyses], '{:.3f}')}, while from that minimum on the "
-            f"training loss {train}."]
+    if n == 1:
+        stops = "stopped by the plateau rule" if by_rule else "stopped at the epoch cap"
+    else:
+        stops = f"{agree(by_rule, n)} stopped by the plateau rule{'' if by_rule == n else ', the rest at the epoch cap'}"
+    lowest = (f"The validation loss was lowest at epoch {span([a['best_val_loss_epoch'] for a in analyses])} "
+              f"({span([a['best_val_loss'] for a in analyses], '{:.3f}')})")
+    if all(a["best_val_loss_epoch"] == a["epochs"] for a in analyses):  # nothing was trained past the minimum
+        after = f"{lowest}, the last epoch trained."
+    else:
+        after = (f"{lowest} and ended at {span([a['final_val_loss'] for a in analyses], '{:.3f}')}, while from that "
+                 f"minimum on the training loss {train}.")
+    text = [f"Training ran {span([a['epochs'] for a in analyses])} epochs ({stops}). {after}"]
     opens = [a["gap_opens_epoch"] for a in analyses if a["gap_opens_epoch"] is not None]
     if opens:
         text.append(f"The gap between validation and training loss opens (more than 10% of the validation loss) at epoch "
@@ -153,7 +160,8 @@ def accuracy_sentences(curves: dict, seeds: list[int], valid_images: int) -> lis
     dips = [100 * a["train_acc_largest_dip"] for a in analyses]
     train = movement(start, end, dips, True, f"from {span(start, '{:.1f}')}% to {span(end, '{:.1f}')}%",
                      f"{max(dips):.2f} points")
-    text.append(f"From that first epoch within 1 point, the training accuracy during the epoch {train}.")
+    if any(a["val_acc_near_peak_epoch"] < a["epochs"] for a in analyses):  # some epochs follow it
+        text.append(f"From that first epoch within 1 point, the training accuracy during the epoch {train}.")
     return text
 
 
@@ -189,7 +197,11 @@ def restore_best(facts: dict, curves: dict) -> str:
     ties = [tie_note(run["seed"], run["test_acc_best_weights"], run["test_acc"]) for run in runs
             if near_cut(run["test_acc_best_weights"] - run["test_acc"], 0.0, 1 / total)]
     late, n = curves["latest_stop"], curves["seeds"]
-    if abs(float(change)) <= float(f"{spread:.1f}"):
+    gain_spread = "" if n == 1 else f" ± {100 * curves['best_weights_gain_sd']:.1f}"
+    if len(runs) == 1:
+        judged = (f"That is {'within' if abs(float(change)) <= float(f'{half:.1f}') else 'more than'} one model's "
+                  f"test-sample interval (±{half:.1f} points on {total:,} images); one seed shows no spread over seeds.")
+    elif abs(float(change)) <= float(f"{spread:.1f}"):
         judged = (f"That is within the spread of the homework's number across seeds ({spread:.1f} points), and within "
                   f"one model's test-sample interval (±{half:.1f} points on {total:,} images): the answer stands either "
                   f"way.")
@@ -208,9 +220,9 @@ def restore_best(facts: dict, curves: dict) -> str:
             # tested: tests/test_training.py::test_the_best_weights_are_a_copy_taken_at_the_best_epoch_not_the_last_weights,
             #         tests/test_training.py::test_best_weights_are_those_of_the_lowest_validation_loss
             f"`restore_best_weights` keeps) reach {pct_spread(best)} test accuracy against {pct_spread(last)} for the "
-            f"last epoch's, the homework's number: a difference of {change} ± "
+            f"last epoch's, the homework's number: a difference of {change}"
             # tested: tests/test_answers.py::test_the_restore_best_difference_is_rounded_once_and_ties_are_borderline
-            f"{100 * curves['best_weights_gain_sd']:.1f} points (from the unrounded accuracies), paired by seed on the same "
+            f"{gain_spread} points (from the unrounded accuracies), paired by seed on the same "
             f"test images, better in "
             f"{borderline(curves['best_weights_better_in'], n, ties)}. {judged}")
 
@@ -233,8 +245,8 @@ def training_summary(facts: dict) -> str:
     test, total = [run["test_acc"] for run in runs], facts["dogset"]["counts"]["test"]
     seconds = [run["train_seconds"] / run["epochs_trained"] for run in runs]
     return (f"**Test accuracy: {pct_spread(test)}** over {plural(len(runs), 'seed')} "
-            f"(per seed: {', '.join(f'{100 * a:.1f}' for a in test)}%; {sample_noise(mean_sd(test)[0], total)}, a "
-            f"second noise beside the spread over seeds); chance is 10%. Training took "
+            f"(per seed: {', '.join(f'{100 * a:.1f}' for a in test)}%; {sample_noise(mean_sd(test)[0], total)}"
+            f"{', a second noise beside the spread over seeds' if len(runs) > 1 else ''}); chance is 10%. Training took "
             f"{span([run['epochs_trained'] for run in runs])} epochs, "
             f"{statistics.median(seconds):.1f} s of training per epoch (median; {plural(threads, 'torch thread')} per "
             # tested: tests/test_scripts.py::test_one_seed_reproduces_its_part_of_the_five_seed_run,

@@ -334,6 +334,22 @@ def test_a_dogset_test_accuracy_states_both_noises():
     assert "one model's 95% test-sample interval on 555 images ≈ ±3.7 points" in text
 
 
+def test_a_one_seed_dogset_answer_claims_no_spread_and_nothing_past_a_last_epoch_minimum():
+    """A trial run of one seed whose validation loss is lowest in its last epoch and whose CNN
+    loses to the MLP: no '± 0.0', no 'spread over seeds' beside the test noise, no 'the rest at
+    the epoch cap', nothing 'from that minimum on', and no win claimed."""
+    run = {**dog_run(0, 0.13, 0.13, [2.3, 2.29], [0.1, 0.2]), "train_seconds": 1.0, "stopped_early": False}
+    summary = dogs.training_summary({"per_seed": [run], "settings": {"threads": 1}, "dogset": DOGSET})
+    reading = q12_words([run])
+    assert "second noise beside the spread" not in summary
+    assert "Training ran 2 epochs (stopped at the epoch cap). The validation loss was lowest at epoch 2 (2.290), the " \
+           "last epoch trained." in reading
+    assert "from that minimum on" not in reading and "From that first epoch within 1 point" not in reading
+    assert "± 0.0" not in reading and "one seed shows no spread over seeds" in reading
+    versus = q15.compare_with_mlp(q15_facts([0.033], [0.133]))
+    assert "a difference of -10.0 points, paired by seed" in versus and "The CNN wins in no seed (one seed run)" in versus
+
+
 # --- Q2: the backward pass's cost, as the table shows it ---------------------------------------
 
 def cost_row(network: str, forward_us: float, backward_us: float, ratio: float, macs: tuple[int, int, float]) -> dict:
