@@ -1,7 +1,8 @@
-"""Beyond the homework: what a modern small CNN reaches on the same DogSet, one ingredient at a time.
+"""Beyond the homework: what a modern small CNN reaches on the same DogSet, rung by rung.
 
 Under the homework's protocol the Q15 CNN reaches about 30% test accuracy. This script trains
-a ladder on the same data on the CPU, each rung changing one thing from the rung before
+a ladder on the same data on the CPU; each rung builds on the one before (rung 5 on rung 2),
+and most change several things at once, so the ladder cannot credit every gain to one of them
 (rung 0 reuses Q15's saved model, rung 3 trains nothing, the others train in this run or
 reuse what an earlier run of this script saved):
 
@@ -13,10 +14,10 @@ reuse what an earlier run of this script saved):
   3. rung 2 with horizontal-flip averaging at test time (no training);
   4. rung 2 trained with class weights (inverse square root of each breed's training count,
      which matters only where breeds are unbalanced) and label smoothing 0.1 (with flip averaging, as rung 3);
-  5. rung 2 trained with data augmentation, the cure for the overfitting Q12 and Q15 diagnose:
+  5. rung 2 trained with data augmentation, the usual cure for overfitting (which Q12 and Q15 look for):
      every training batch randomly cropped after 4 pixels of reflect padding and randomly
-     mirrored, for a longer schedule (AUGMENTED_EPOCHS); its number is without flip averaging,
-     the flip-averaged one beside it.
+     mirrored, for a longer schedule (AUGMENTED_EPOCHS), so augmentation and the longer schedule
+     are not separated; its number is without flip averaging, the flip-averaged one beside it.
 
 Every rung trains through the project's one training loop (run_model.fit). One seed;
 the homework's 5-seed mean from results/q15.json is the reference. Writes results/beyond.json,

@@ -86,7 +86,7 @@ def hardest_images(data: DogsDataset, models: list[TrainedDogModel], breed: str 
     return {"breed": breed, "label": label, "seeds": [m.seed for m in models], "chosen_by_flag": chosen_by_flag,
             "cnn_test_acc": [m.test_acc for m in models], "validation_recall_per_seed": recall, "validation_recall_mean": mean_recall,
             "worst_breed_per_seed": worst_per_seed, "breeds_without_validation_images":
-                [data.get_semantic_label(k) for k in sorted(set(range(10)) - set(present))],
+                [data.get_semantic_label(k) for k in sorted({k for p in PARTITIONS for k in data.labels_in(p)} - set(present))],
             "breed_validation_images": int(len(rows)), "breed_mean_brightness": float(raw[rows].mean()),
             "breed_mean_contrast": float(raw[rows].reshape(len(rows), -1).std(axis=1).mean()),
             "most_confused_with": data.get_semantic_label(int(confusions.argmax())),

@@ -148,9 +148,9 @@ def weights_sentence(facts: dict, watched: list[str]) -> str:
                           f"({min(counts.values())}–{max(counts.values())} training images each), so rung 4's class "
                           # tested: tests/test_beyond.py::test_the_class_weights_are_stated_to_three_decimals,
                           #         tests/test_beyond.py::test_class_weights_follow_the_training_counts
-                          f"weights range only from {min(weights.values()):.3f} to {max(weights.values()):.3f} and scale no "
-                          f"image's loss by more than {max(abs(w - 1) for w in weights.values()):.1%}; no rung "
-                          f"separates them from the label smoothing.")
+                          f"weights range only from {min(weights.values()):.3f} to {max(weights.values()):.3f}, none further "
+                          f"than {max(abs(w - 1) for w in weights.values()):.1%} from 1; no rung separates them from "
+                          f"the label smoothing.")
     named = " and ".join(f"{b} ({counts[b]} training images)" for b in watched)
     return sentence(f"{named} have the fewest training images (median of all breeds: "
                     f"{statistics.median(counts.values()):.0f}); rung 4's class weights give them "
@@ -164,8 +164,8 @@ def recall_sentence(facts: dict, watched: list[str]) -> str:
     plain, flipped, weighted = (by_step[s]["recall"] for s in (2, 3, 4))
     per_breed = facts["dogset"]["counts"]["test"] / len(by_step[0]["recall"])
     return ("Against rung 2, the same network before any test-time trick (rung 4 adds the class weights, the label "
-            "smoothing and rung 3's flip averaging), their recall moves from "
-            + ", ".join(f"{plain[b]:.2f} to {weighted[b]:.2f} ({b})" for b in watched)
+            "smoothing and rung 3's flip averaging), their recall is, rung 2 then rung 4, "
+            + ", ".join(f"{plain[b]:.2f} then {weighted[b]:.2f} ({b})" for b in watched)
             + f", at an overall accuracy of {shown(by_step[4]['test_acc']):.1f}% against "
               f"{shown(by_step[2]['test_acc']):.1f}%. " + flip_moves(plain, flipped, watched)
             + f" A breed's recall rests "

@@ -96,14 +96,14 @@ def judge_curves(per_seed: list[dict]) -> dict:
 def movement(start: list[float], end: list[float], setbacks: list[float], rising: bool, path: str,
              largest: str) -> str:
     """How a curve moved in every seed, from per-seed `start` and `end` values and each seed's
-    largest step the other way (`setbacks`): 'kept rising, <path>' only when no seed ever stepped
-    back, else 'rose overall, <path>, but not at every epoch (falls of up to <largest>)' when every
+    largest step the other way (`setbacks`): 'stayed the same (<path>)' when no seed moved at all,
+    'kept rising, <path>' only when no seed ever stepped back, else 'rose overall, <path>, but not at every epoch (falls of up to <largest>)' when every
     seed still ended higher, else 'went <path>, with falls of up to <largest> from one epoch to the
     next'. `path` shows the values ('from a to b'), `largest` the largest setback as shown;
     rising=False words a falling curve."""
     steady, verb, against = ("kept rising", "rose", "falls") if rising else ("kept falling", "fell", "rises")
     if max(setbacks) == 0:
-        return f"{steady}, {path}"
+        return f"stayed the same ({path})" if list(start) == list(end) else f"{steady}, {path}"
     if all(e > s if rising else e < s for s, e in zip(start, end)):
         return f"{verb} overall, {path}, but not at every epoch ({against} of up to {largest})"
     return f"went {path}, with {against} of up to {largest} from one epoch to the next"
@@ -144,7 +144,7 @@ def accuracy_sentences(curves: dict, seeds: list[int], valid_images: int) -> lis
     the training accuracy moved from that epoch on."""
     analyses, n, fell = curves["analyses"], curves["seeds"], curves["val_acc_fell_back_in"]
     drops = [a["val_acc_largest_drop"] for a in analyses]
-    near = [f"seed {seed} fell {100 * drop:.2f} points below, within one validation image of the cut"
+    near = [f"seed {seed}'s largest fall below its peak, {100 * drop:.2f} points, is within one validation image of the cut"
             for seed, drop in zip(seeds, drops) if near_cut(drop, NEAR_PEAK, 1 / valid_images)]
     text = [f"Validation accuracy peaked at {span([100 * a['best_val_acc'] for a in analyses], '{:.1f}')}% (epoch "
             f"{span([a['best_val_acc_epoch'] for a in analyses])}) and first came within 1 point of its peak at epoch "

@@ -108,22 +108,26 @@ def trend(runs: list[dict], key: str, verdict: dict, label: str, seeds: list[int
             f"noise ({final['rule']}, {final['noise']:.1f} points).")
 
 
-def conclusion(runs: list[dict], verdict: dict, sets: list[tuple[str, str, int]]) -> str:
+def conclusion(runs: list[dict], verdict: dict, sets: list[tuple[str, str, int]], seeds: int) -> str:
     """Q7's conclusion: whether more data clearly helps, and what the steps say about the shape of
     the curve on the least noisy test set (the last of `sets`, as (key, label, test size))."""
     if len(runs) < 2:
         return "Run several sizes (`--sizes`) to see a trend."
     if not verdict["clear_gain"]:
-        return "The measured differences are within the noise: these sizes are too close together to show a trend."
+        return "The measured differences are within the noise: this run shows no trend."
     key, label, test_size = sets[-1]
     size, final = runs[-1]["size"], last_step(runs, key, test_size)
-    shrinking = diminishing(shown_steps(runs, key))
-    shape = "each step adds less than the one before (diminishing returns)" if shrinking else "the steps do not shrink"
+    steps = shown_steps(runs, key)
+    shrinking = diminishing(steps)
+    shape = ("each step adds less than the one before (diminishing returns)" if shrinking else
+             "the steps do not shrink" if len(steps) > 1 else "there is one step, too few to show a shape")
     tail = (f"the last step is within its noise, so these sizes cannot tell whether the curve is still rising at "
             f"{size:,} examples" if final["within"] else f"the last step is beyond its noise: the curve is still rising at "
             f"{size:,} examples{', if more slowly' if shrinking else ''}")
+    noises = ("both noises" if seeds > 1 else
+              "the test sample's noise (one seed: the training run's own variation is not measured)")
     return (f"More training data clearly helps: the mean gain of {shown_gain(runs, 'test_acc')} points on the balanced "
-            f"set is well beyond both noises. On {label}, {shape}, and {tail}.")
+            f"set is well beyond {noises}. On {label}, {shape}, and {tail}.")
 
 
 def answer_q6(f: dict) -> str:
@@ -133,9 +137,11 @@ def answer_q6(f: dict) -> str:
     rows = [f"| {r['size']:,} | {pct_spread(r['test_acc_per_seed'])} |"
             + (f" {pct_spread(r['test_acc_all_per_seed'])} |" if all_size else "")
             + " " + ", ".join(f"{100 * a:.1f}" for a in r["test_acc_per_seed"]) + " |" for r in runs]
-    return "\n".join([
-        "Test accuracy, mean ± sample standard deviation over seeds; each seed draws its own balanced training subsets, "
-        "initial weights, shuffling order and balanced test set.", "", header,
+    caption = ("Test accuracy, mean ± sample standard deviation over seeds; each seed draws its own balanced training "
+               "subsets, initial weights, shuffling order and balanced test set." if len(f["seeds"]) > 1 else
+               "Test accuracy of one seed, which draws the balanced training subsets, initial weights, shuffling order "
+               "and balanced test set.")
+    return "\n".join([caption, "", header,
         "|---:|---:|" + ("---:|" if all_size else "") + "---|", *rows])
 
 
@@ -162,7 +168,7 @@ def answer_q7(f: dict) -> str:
     else:
         text.append(f"Each accuracy on {test_size:,} test images is uncertain by about ±{error:.1f} points (one standard "
                     f"error); the spread across seeds mixes that with the training run's own variation.")
-    text.append(conclusion(runs, verdict, sets))
+    text.append(conclusion(runs, verdict, sets, len(f["seeds"])))
     return " ".join(text)
 
 

@@ -53,7 +53,8 @@ def describe_image(k: int, image: dict, q9: dict) -> str:
     contrast = compare(image["contrast"], q9["breed_mean_contrast"], "{:.1f}", "more contrast", "less contrast",
                        "about the same contrast")
     return (f"Image {k} ({image['filename']}): mean p({breed}) = {image['p_true']:.3f} over the seeds, among the 3 hardest "
-            f"for {agree(image['seeds_ranking_it_in_their_hardest_3'], seeds)}; taken for {image['predicted']} (mean "
+            f"for {agree(image['seeds_ranking_it_in_their_hardest_3'], seeds)}; "
+            f"{'still predicted ' + breed if image['predicted'] == breed else 'taken for ' + image['predicted']} (mean "
             f"p = {image['p_predicted']:.2f}). It is {brightness} and has {contrast} (std {image['contrast']:.1f} vs "
             f"{q9['breed_mean_contrast']:.1f}).")
 
@@ -72,8 +73,9 @@ def answer_q9(facts: dict) -> str:
             + f"{pct_spread(q9['validation_recall_per_seed'][breed], 0)} of its {n} validation images correct over "
               f"{plural(seeds, 'seed')}; it is the worst breed for {agree(same, seeds)}"
             + ("" if same == seeds else f" (the others: {', '.join(b for b in q9['worst_breed_per_seed'] if b != breed)})")
-            + f". By the seeds' averaged prediction it is most often mistaken for {q9['most_confused_with']} "
-              f"({plural(q9['most_confused_count'], 'image')})."]
+            + (f". By the seeds' averaged prediction it is most often mistaken for {q9['most_confused_with']} "
+               f"({plural(q9['most_confused_count'], 'image')})." if q9["most_confused_count"] else
+               ". The seeds' averaged prediction never mistakes its validation images for another breed.")]
     if q9["breeds_without_validation_images"]:
         text.append(f"Breeds without validation images, left out: {', '.join(q9['breeds_without_validation_images'])}.")
     text += [describe_image(k, image, q9) for k, image in enumerate(q9["images"], 1)]
@@ -86,9 +88,8 @@ def cause(q9: dict, train_counts: list[int]) -> list[str]:
     it has fewer than SCARCE of the other breeds' median, then what 64×64 pixels leave to go on."""
     breed, n, median = q9["breed"], q9["breed_train_images"], q9["median_train_images_other_breeds"]
     # tested: tests/test_answers.py::test_q9_claims_no_cause_it_did_not_measure
-    pixels = ("what sends these images to another breed is not measured here: the key measures only their brightness "
-              "and contrast against their own breed's average (above), not how they resemble the breed they were "
-              "taken for.")
+    pixels = ("what makes these images hard is not measured here: the key measures only their brightness "
+              "and contrast against their own breed's average (above), not how they resemble other breeds.")
     if median is None:
         return [f"{sentence(breed)} is the only breed with training images, so there is nothing to compare its "
                 f"supply with.", sentence(pixels)]
@@ -97,7 +98,7 @@ def cause(q9: dict, train_counts: list[int]) -> list[str]:
                 f"for the other breeds, so the networks seldom predict it at all (on average "
                 f"{q9['validation_predicted_as_breed_mean']:.0f} of the {q9['validation_images']:,} validation images are "
                 f"predicted {breed}).", "Beyond that, " + pixels]
-    fewest = n <= min(train_counts)
+    fewest = n <= min(train_counts) and n < median  # a tie with the median is no shortage
     supply = (f"It has the fewest training images of the breeds, {n:,}, but only {1 - n / median:.0%} below the median "
               f"of {median:,.0f} for the other breeds, so a shortage of examples is unlikely to explain it. " if fewest else
               f"It is not short of examples: {n:,} training images against a median of {median:,.0f} for the other "

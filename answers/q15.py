@@ -42,15 +42,15 @@ def compare_with_mlp(facts: dict) -> str:
     cnn_parameters = facts["weights"]["parameters"]
     return (f"Against the MLP of Q11, seed by seed on the same {total:,} test images (CNN − MLP test accuracy): "
             + ", ".join(f"seed {s} {rounded_difference(100 * c, 100 * m)}" for s, c, m in pairs)
-            + f" points. Over these seeds the CNN reaches {pct_spread(cnn)} against the MLP's {pct_spread(base)}: a "
+            + f" points. {'Over these seeds' if len(pairs) > 1 else 'In this seed'} the CNN reaches {pct_spread(cnn)} against the MLP's {pct_spread(base)}: a "
               f"difference of {change}{seed_spread([100 * (c - m) for c, m in zip(cnn, base)])} points, paired "
               # tested: tests/test_answers.py::test_cnn_against_mlp_differences_are_rounded_once_from_the_unrounded_accuracies
               f"by seed (each difference from the unrounded accuracies). The CNN wins in "
               f"{borderline(sum(c > m for c, m in zip(cnn, base)), len(pairs), ties)}, with "
               f"{cnn_parameters:,} parameters against the MLP's {mlp['parameters']:,} "
               f"({mlp['parameters'] / cnn_parameters:.0f}× fewer)."
-            + " Convolutions share each small filter across every position of the image, which is where the "
-              "far smaller weight count comes from.")
+            + " Each convolution shares its small filters across every position of the image, so its weights do "
+              "not grow with the image's size.")
 
 
 def render(facts: dict) -> dict[str, str]:

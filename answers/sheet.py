@@ -127,7 +127,7 @@ def publish(dest: Destination, name: str, facts: dict) -> None:
         from answers.readme import update_readme
 
         update_readme(dest.folder)
-    shown = sheet.relative_to(REPO_ROOT) if sheet.resolve().is_relative_to(REPO_ROOT) else sheet
+    shown = sheet.resolve().relative_to(REPO_ROOT) if sheet.resolve().is_relative_to(REPO_ROOT) else sheet
     if dest.committed:
         print(f"\nWrote the committed answer key: {shown}")
     elif not dest.why_not_committed:

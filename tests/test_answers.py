@@ -180,6 +180,11 @@ def test_q7_on_one_seed_claims_no_spread_and_no_rise_it_did_not_see():
     assert "increases at every step in no seed (one seed run)" in text
     assert "± 0.0" not in text and "over seeds" not in text and "each step smaller" not in text
     assert "one seed shows nothing of the training run's own variation" in text
+    clear = q7_runs([[0.50, 0.80]])  # one seed, a gain far beyond the test sample's noise
+    text = q7_words(clear, q06.judge_q7(clear, test_size=1000))
+    assert "well beyond the test sample's noise (one seed: the training run's own variation is not measured)" in text
+    assert "both noises" not in text and "there is one step, too few to show a shape" in text
+    assert "too close together" not in q7_words(runs, q06.judge_q7(runs, test_size=1000))  # no unmeasured cause
 
 
 def test_two_numbers_that_print_alike_compare_as_the_same_even_across_zero():
@@ -255,12 +260,13 @@ def test_validation_accuracy_that_falls_back_is_not_called_a_plateau():
 def test_a_fall_back_at_one_validation_image_from_the_cut_is_borderline():
     # 1.05 points below the peak: one validation image (0.05 points of 2,000) from the 1-point cut
     runs = [dog_run(0, 0.30, 0.30, [2.0, 1.9, 1.8, 1.7], val_acc=[0.25, 0.30, 0.295, 0.2895])]
-    assert ("in the one seed run (borderline: seed 0 fell 1.05 points below, within one validation image of the cut)"
-            in q12_words(runs))
+    assert ("in the one seed run (borderline: seed 0's largest fall below its peak, 1.05 points, is within one "
+            "validation image of the cut)" in q12_words(runs))
 
 
 @pytest.mark.parametrize("train_acc, words", [
     ([0.30, 0.32, 0.34, 0.36], "kept rising, from 30.0% to 36.0%."),
+    ([0.30, 0.30, 0.30, 0.30], "stayed the same (from 30.0% to 30.0%)."),  # flat: never "kept rising"
     ([0.30, 0.32, 0.31, 0.36], "rose overall, from 30.0% to 36.0%, but not at every epoch (falls of up to 1.00 points)."),
     ([0.30, 0.32, 0.31, 0.29], "went from 30.0% to 29.0%, with falls of up to 2.00 points from one epoch to the next."),
 ])
@@ -403,6 +409,20 @@ def test_q9_claims_no_cause_it_did_not_measure():
     for counts in ([738, 775, 780], [100, 775, 780]):  # short of examples or not
         text = " ".join(q08.cause({**q9, "breed_train_images": counts[0]}, counts))
         assert "not measured here" in text and "framing" not in text and "typical pictures" not in text
+
+
+def test_q9_on_a_tiny_dogset_claims_no_confusion_or_shortage_it_did_not_see():
+    """A hard image the seeds still predict as its own breed is not 'taken for' it, and a breed
+    tied with the median of the others is not short of examples."""
+    q9 = {"breed": "samoyed", "seeds": [0], "breed_mean_brightness": 100.0, "breed_mean_contrast": 50.0}
+    image = {"filename": "000004.png", "p_true": 0.4, "seeds_ranking_it_in_their_hardest_3": 1, "predicted": "samoyed",
+             "p_predicted": 0.4, "brightness": 100.0, "contrast": 50.0}
+    text = q08.describe_image(1, image, q9)
+    assert "still predicted samoyed (mean p = 0.40)" in text and "taken for" not in text
+    tied = {"breed": "samoyed", "breed_train_images": 8, "median_train_images_other_breeds": 8.0,
+            "validation_predicted_as_breed_mean": 4, "validation_images": 8}
+    words = " ".join(q08.cause(tied, [8, 8]))
+    assert "It is not short of examples: 8 training images against a median of 8" in words and "0% below" not in words
 
 
 # --- the committed sheet, from facts, without torch ----------------------------------------

@@ -332,7 +332,7 @@ SHEET_CLAIMS: list[tuple[str, str, tuple[str, ...]]] = [
      (T + "test_fit_times_the_training_epochs_alone",)),
     ('(differences of the unrounded means)', 'answers/q06.py',
      (A + "test_q7_gain_is_rounded_once_from_the_unrounded_means", A + "test_a_difference_is_rounded_once_from_the_unrounded_values",)),
-    ('What sends these images to another breed is not measured here', 'answers/q08.py',
+    ('What makes these images hard is not measured here', 'answers/q08.py',
      (A + "test_q9_claims_no_cause_it_did_not_measure",)),
     ('A seed fixes the initial weights and the shuffling order', 'answers/dogs.py',
      (S + "test_one_seed_reproduces_its_part_of_the_five_seed_run", T + "test_few_epochs_lower_the_loss_and_the_seed_repeats_exactly", C + "test_the_dogset_split_takes_no_seed",)),

@@ -236,3 +236,15 @@ def test_every_script_that_reads_data_names_it_in_one_line(quick_run):
         named = [line for line in output.splitlines() if line.startswith("Data: ") or " on MNIST IDX files" in line
                  or " on DogSet" in line]
         assert bool(named) == bool(script.data), (script.file, named)
+
+
+def test_a_relative_out_inside_the_repository_ends_with_its_summary_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """`--out runs/x` from the repository root: the closing line names the sheet relative to the
+    repository (here a stand-in root in tmp_path, so nothing is written into the real tree)."""
+    import answers.sheet
+
+    monkeypatch.setattr(answers.sheet, "REPO_ROOT", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    status, out, err = call_main(monkeypatch, capsys, "q13_conv_shape.py", "--out", "runs/x")
+    assert status == 0, err[-2000:]
+    assert "(read runs/x/ANSWERS.md)" in out and (tmp_path / "runs" / "x" / "ANSWERS.md").is_file()
