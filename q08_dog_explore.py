@@ -90,7 +90,9 @@ def hardest_images(data: DogsDataset, models: list[TrainedDogModel], breed: str 
             "breed_validation_images": int(len(rows)), "breed_mean_brightness": float(raw[rows].mean()),
             "breed_mean_contrast": float(raw[rows].reshape(len(rows), -1).std(axis=1).mean()),
             "most_confused_with": data.get_semantic_label(int(confusions.argmax())),
-            "most_confused_count": int(confusions.max()), "breed_train_images": int(train_counts[label]),
+            "most_confused_count": int(confusions.max()),
+            "most_confused_tied_with": [data.get_semantic_label(int(k)) for k in np.flatnonzero(confusions == confusions.max())
+                                        if k != confusions.argmax()] if confusions.max() else [], "breed_train_images": int(train_counts[label]),
             "median_train_images_other_breeds": float(np.median(others)) if others else None,
             "validation_predicted_as_breed_mean": float((predicted == label).sum(axis=1).mean()),
             "validation_images": int(len(y)), "images": images}

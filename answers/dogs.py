@@ -127,7 +127,8 @@ def loss_sentences(curves: dict) -> list[str]:
     else:
         after = (f"{lowest} and ended at {span([a['final_val_loss'] for a in analyses], '{:.3f}')}, while from that "
                  f"minimum on the training loss {train}.")
-    text = [f"Training ran {span([a['epochs'] for a in analyses])} epochs ({stops}). {after}"]
+    epochs = span([a["epochs"] for a in analyses])
+    text = [f"Training ran {epochs} epoch{'' if epochs == '1' else 's'} ({stops}). {after}"]
     opens = [a["gap_opens_epoch"] for a in analyses if a["gap_opens_epoch"] is not None]
     if opens:
         text.append(f"The gap between validation and training loss opens (more than 10% of the validation loss) at epoch "
@@ -214,9 +215,10 @@ def restore_best(facts: dict, curves: dict) -> str:
                   f"interval (±{half:.1f} points): the last epoch's weights, which the homework's rule keeps, "
                   + ("cost accuracy here." if float(change) > 0 else "are the better ones here."))
     # tested: tests/test_training.py::test_the_stopping_rule_on_crafted_loss_sequences
+    past = (f"seed {late['seed']} stopped at epoch {late['epochs']}, {late['after_best']} epochs after its lowest "
+            f"validation loss" if late["after_best"] else "here no seed trained past its minimum")
     return (f"The homework's rule compares each epoch with the one before, so a noisy validation loss can keep training "
-            f"past its minimum (seed {late['seed']} stopped at epoch {late['epochs']}, {late['after_best']} epochs "
-            f"after its lowest validation loss). The weights of the lowest-validation-loss epoch (what Keras' "
+            f"past its minimum ({past}). The weights of the lowest-validation-loss epoch (what Keras' "
             # tested: tests/test_training.py::test_the_best_weights_are_a_copy_taken_at_the_best_epoch_not_the_last_weights,
             #         tests/test_training.py::test_best_weights_are_those_of_the_lowest_validation_loss
             f"`restore_best_weights` keeps) reach {pct_spread(best)} test accuracy against {pct_spread(last)} for the "

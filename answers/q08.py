@@ -47,9 +47,10 @@ def describe_image(k: int, image: dict, q9: dict) -> str:
     """One hard image: its probabilities, what it was taken for, and how it differs from its breed."""
     breed, seeds = q9["breed"], len(q9["seeds"])
     light, mean_light = image["brightness"], q9["breed_mean_brightness"]
-    brightness = compare(light, mean_light, "{:.0f}", f"brighter than the breed's average by {light - mean_light:.0f} grey levels",
-                         f"darker than the breed's average by {mean_light - light:.0f} grey levels",
-                         "about as bright as the breed's average")
+    # the difference is what is shown, so it decides: never "brighter by 0 grey levels"
+    levels = plural(int(f"{abs(light - mean_light):.0f}"), "grey level")
+    brightness = compare(light - mean_light, 0.0, "{:.0f}", f"brighter than the breed's average by {levels}",
+                         f"darker than the breed's average by {levels}", "about as bright as the breed's average")
     contrast = compare(image["contrast"], q9["breed_mean_contrast"], "{:.1f}", "more contrast", "less contrast",
                        "about the same contrast")
     return (f"Image {k} ({image['filename']}): mean p({breed}) = {image['p_true']:.3f} over the seeds, among the 3 hardest "
@@ -63,6 +64,7 @@ def answer_q9(facts: dict) -> str:
     q9 = facts["q9"]
     breed, n, seeds = q9["breed"], q9["breed_validation_images"], len(q9["seeds"])
     same = sum(b == breed for b in q9["worst_breed_per_seed"])
+    tied = q9.get("most_confused_tied_with", [])  # breeds as often mistaken for; results from before ties were kept name none
     how = ("the breed given by --breed" if q9["chosen_by_flag"] else
            f"the breed with the lowest mean validation recall over the {plural(seeds, 'CNN')}")
     text = [f"Chosen by evidence, not by eye: {how}, and its validation images with the lowest mean probability of the "
@@ -73,8 +75,10 @@ def answer_q9(facts: dict) -> str:
             + f"{pct_spread(q9['validation_recall_per_seed'][breed], 0)} of its {n} validation images correct over "
               f"{plural(seeds, 'seed')}; it is the worst breed for {agree(same, seeds)}"
             + ("" if same == seeds else f" (the others: {', '.join(b for b in q9['worst_breed_per_seed'] if b != breed)})")
-            + (f". By the seeds' averaged prediction it is most often mistaken for {q9['most_confused_with']} "
-               f"({plural(q9['most_confused_count'], 'image')})." if q9["most_confused_count"] else
+            + (f". By the seeds' averaged prediction it is most often mistaken for "
+               f"{' and '.join([q9['most_confused_with'], *tied])} "
+               f"({plural(q9['most_confused_count'], 'image')}{' each' if tied else ''})."
+               if q9["most_confused_count"] else
                ". The seeds' averaged prediction never mistakes its validation images for another breed.")]
     if q9["breeds_without_validation_images"]:
         text.append(f"Breeds without validation images, left out: {', '.join(q9['breeds_without_validation_images'])}.")

@@ -352,6 +352,8 @@ def test_a_one_seed_dogset_answer_claims_no_spread_and_nothing_past_a_last_epoch
            "last epoch trained." in reading
     assert "from that minimum on" not in reading and "From that first epoch within 1 point" not in reading
     assert "± 0.0" not in reading and "one seed shows no spread over seeds" in reading
+    assert "past its minimum (here no seed trained past its minimum)" in reading
+    assert "Training ran 1 epoch (" in q12_words([{**dog_run(0, 0.13, 0.13, [2.3], [0.2]), "stopped_early": False}])
     versus = q15.compare_with_mlp(q15_facts([0.033], [0.133]))
     assert "a difference of -10.0 points, paired by seed" in versus and "The CNN wins in no seed (one seed run)" in versus
 
@@ -419,6 +421,10 @@ def test_q9_on_a_tiny_dogset_claims_no_confusion_or_shortage_it_did_not_see():
              "p_predicted": 0.4, "brightness": 100.0, "contrast": 50.0}
     text = q08.describe_image(1, image, q9)
     assert "still predicted samoyed (mean p = 0.40)" in text and "taken for" not in text
+    close = q08.describe_image(1, {**image, "brightness": 132.77}, {**q9, "breed_mean_brightness": 132.39})
+    assert "about as bright as the breed's average" in close and "by 0 grey levels" not in close  # shown 133 vs 132
+    apart = q08.describe_image(1, {**image, "brightness": 100.4}, {**q9, "breed_mean_brightness": 99.6})
+    assert "brighter than the breed's average by 1 grey level" in apart  # shown 100 vs 100, a difference of 0.8
     tied = {"breed": "samoyed", "breed_train_images": 8, "median_train_images_other_breeds": 8.0,
             "validation_predicted_as_breed_mean": 4, "validation_images": 8}
     words = " ".join(q08.cause(tied, [8, 8]))

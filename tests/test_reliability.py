@@ -231,6 +231,10 @@ def test_a_dogset_of_two_breeds_compares_the_breed_with_the_other_one_only(tmp_p
     assert status == 0, err[-2000:]
     q9 = json.loads((tmp_path / "o" / "results" / "q08.json").read_text())["q9"]
     assert q9["median_train_images_other_breeds"] == 3.0
+    mistaken = [q9["most_confused_with"], *q9["most_confused_tied_with"]]  # every breed tied at the top is named
+    assert q9["breed"] not in mistaken and len(set(mistaken)) == len(mistaken)
+    if q9["most_confused_count"]:
+        assert f"most often mistaken for {' and '.join(mistaken)} (" in (tmp_path / "o" / "ANSWERS.md").read_text()
     assert "a median of 3 for the other breeds" in (tmp_path / "o" / "ANSWERS.md").read_text()
 
 
