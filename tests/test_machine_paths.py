@@ -14,8 +14,9 @@ def test_the_path_finder_finds_what_the_key_once_held():
     assert absolute_paths("(`/work/shared/data/DogSet`), n / 10, 1/√count") == ["/work/shared/data/DogSet"]
 
 
-@pytest.mark.parametrize("path", key_files(REPO_ROOT), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [*key_files(REPO_ROOT), REPO_ROOT / "README.md"], ids=lambda p: p.name)
 def test_the_committed_key_holds_no_absolute_path(path):
+    """Nor does the README: Gradescope's root is named by its variable, examples by relative paths."""
     assert absolute_paths(path.read_text()) == []
 
 
