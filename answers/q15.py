@@ -43,7 +43,7 @@ def compare_with_mlp(facts: dict) -> str:
     return (f"Against the MLP of Q11, seed by seed on the same {total:,} test images (CNN − MLP test accuracy): "
             + ", ".join(f"seed {s} {rounded_difference(100 * c, 100 * m)}" for s, c, m in pairs)
             + f" points. {'Over these seeds' if len(pairs) > 1 else 'In this seed'} the CNN reaches {pct_spread(cnn)} against the MLP's {pct_spread(base)}: a "
-              f"difference of {change}{seed_spread([100 * (c - m) for c, m in zip(cnn, base)])} points, paired "
+              f"difference of {change}{seed_spread(100 * mean_sd([c - m for c, m in zip(cnn, base)])[1], len(pairs))} points, paired "
               # tested: tests/test_answers.py::test_cnn_against_mlp_differences_are_rounded_once_from_the_unrounded_accuracies
               f"by seed (each difference from the unrounded accuracies). The CNN wins in "
               f"{borderline(sum(c > m for c, m in zip(cnn, base)), len(pairs), ties)}, with "

@@ -15,10 +15,9 @@ def pct_spread(values: Sequence[float], digits: int = 1) -> str:
     return f"{100 * mean:.{digits}f}%" if len(values) == 1 else f"{100 * mean:.{digits}f} ± {100 * sd:.{digits}f}%"
 
 
-def seed_spread(values: Sequence[float]) -> str:
-    """' ± s' (the sd over seeds, in the values' units, one decimal), or nothing for one seed,
-    which has no spread to show."""
-    return f" ± {mean_sd(values)[1]:.1f}" if len(values) > 1 else ""
+def seed_spread(sd: float, seeds: int) -> str:
+    """' ± sd' (a spread over seeds, one decimal), or nothing for one seed, which has none to show."""
+    return f" ± {sd:.1f}" if seeds > 1 else ""
 
 
 def seed_list(seeds: Sequence[int]) -> str:

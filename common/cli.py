@@ -7,9 +7,11 @@ import argparse
 import math
 import os
 import sys
+from pathlib import Path
 from typing import Callable
 
 from common.errors import UserError
+from common.paths import check_can_be_dir
 
 MAX_SEED = 2**63 - 1  # torch.manual_seed and numpy's default_rng both take any seed in 0..2^63−1
 
@@ -44,6 +46,16 @@ def non_negative_float(text: str) -> float:
     if not (math.isfinite(value) and value >= 0):
         raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text}")
     return value
+
+
+def folder_path(text: str) -> Path:
+    """argparse type: a folder that exists or can be made and written (checked creating nothing,
+    so a bad --out fails before any data is read or cached)."""
+    try:
+        check_can_be_dir(Path(text), "folder")
+    except UserError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return Path(text)
 
 
 class OneLineParser(argparse.ArgumentParser):

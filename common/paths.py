@@ -33,12 +33,10 @@ def shown_command(argv: list[str]) -> str:
     return " ".join([Path(argv[0]).name, *map(shown, argv[1:])])
 
 
-def check_can_be_dir(path: Path | None, what: str) -> None:
-    """Check, creating nothing, that `path` (when given) is or can become a writable folder: it is
-    no file, and its nearest existing folder is writable. Run before data is read or cached, so a
-    bad --out fails before anything is written; `check_writable_dir` proves it for sure later."""
-    if path is None:
-        return
+def check_can_be_dir(path: Path, what: str) -> None:
+    """Check, creating nothing, that `path` is or can become a writable folder: it is no file, and
+    its nearest existing folder is writable. `--out` is checked so when parsed (common.cli's
+    folder_path), before data is read or cached; `check_writable_dir` proves it for sure later."""
     if path.exists() and not path.is_dir():
         raise UserError(f"{what} {path}: is a file, expected a folder")
     existing = next(p for p in (path, *path.parents) if p.exists())
@@ -51,8 +49,7 @@ def check_can_be_dir(path: Path | None, what: str) -> None:
 def check_writable_dir(path: Path, what: str) -> Path:
     """Create `path` if needed and prove it writable by writing and removing a probe file;
     a user error naming `what` (e.g. '--out') otherwise."""
-    if path.exists() and not path.is_dir():
-        raise UserError(f"{what} {path}: is a file, expected a folder")
+    check_can_be_dir(path, what)
     probe = path / f".write-probe-{os.getpid()}"
     try:
         path.mkdir(parents=True, exist_ok=True)

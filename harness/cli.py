@@ -10,12 +10,13 @@ import os
 from pathlib import Path
 from typing import TypeVar
 
-from common.cli import OneLineParser, non_negative_float, positive_float, positive_int, seed_int
+from common.cli import OneLineParser, folder_path, non_negative_float, positive_float, positive_int, seed_int
 
 HOMEWORK_SEEDS = (0, 1, 2, 3, 4)
 # Torch threads per training process, the --threads flags' default: at the homework's batch sizes a
 # second thread buys nothing (bench/bench_train_loop.py), so the DogSet scripts train seeds side by
-# side in processes instead. The thread count never changes which model a seed gives.
+# side in processes instead. Another thread count may change a model's last bits, so the count is
+# part of every checkpoint key (harness/checkpoints.py) and recorded in the results.
 TRAINING_THREADS = 1
 
 T = TypeVar("T")
@@ -32,7 +33,7 @@ def base_parser(description: str, *, seeds: str = "one") -> argparse.ArgumentPar
     elif seeds == "one":
         parser.add_argument("--seed", type=seed_int, default=0, help="random seed (default: %(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
-    parser.add_argument("--out", type=Path, default=None,
+    parser.add_argument("--out", type=folder_path, default=None,
                         help="folder for figures/, results/ and ANSWERS.md, and for checkpoints/ when given "
                              "(default: the repository for a homework run on full data, else runs/trial; both "
                              "keep their models in the repository's checkpoints/)")

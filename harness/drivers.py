@@ -17,7 +17,7 @@ from harness.cli import (add_dog_flags, add_mnist_flags, base_parser, flags_off_
                         unique_seeds)
 from harness.dog_runs import DogScript, DogSettings, TrainedDogModel, load_dogset, train_seeds, weight_count
 from harness.mnist_runs import HOMEWORK_SIZES, MnistSettings, check_data, check_sizes, data_title
-from common.paths import check_can_be_dir, shown_path
+from common.paths import shown_path
 from common.outputs import Destination, choose_destination
 from common.runtime import run_metadata
 from common.stats import mean_sd
@@ -94,7 +94,6 @@ def start_dog_question(description: str, homework: DogSettings,
     extra_flags(parser)
     args = parser.parse_args()
     check(args)
-    check_can_be_dir(args.out, "--out")
     data = load_dogset(args.dogset, args.cache_dir, args.quiet)
     check_data(args, data)
     reasons = flags_off_homework(parser, args)
